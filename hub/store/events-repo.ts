@@ -1,0 +1,24 @@
+import type { SqliteDatabase } from './open-database.ts';
+import type { EventRecord } from './records.ts';
+
+/** A short history of notable hub decisions, newest last. */
+export interface EventsRepo {
+  record(e: Omit<EventRecord, 'id'>): void;
+  list(object?: string, limit?: number): EventRecord[];
+}
+
+export function createEventsRepo(db: SqliteDatabase): EventsRepo {
+  const insert = db.prepare(
+    'INSERT INTO events (at, type, reason, object, message) VALUES (@at, @type, @reason, @object, @message)',
+  );
+  const list = db.prepare<{ object: string | null; limit: number }, EventRecord>(
+    `SELECT * FROM (SELECT id, at, type, reason, object, message FROM events
+       WHERE @object IS NULL OR object = @object ORDER BY id DESC LIMIT @limit) ORDER BY id`,
+  );
+  return {
+    record: (e) => {
+      insert.run(e);
+    },
+    list: (object, limit = 100) => list.all({ object: object ?? null, limit }),
+  };
+}

@@ -1,0 +1,82 @@
+import type { SqliteDatabase } from './open-database.ts';
+import type { SliceRow } from './records.ts';
+
+interface Row {
+  cluster: string;
+  key: string;
+  source: string;
+  revision: number;
+  deleted: number;
+  manifest: string | null;
+  hash: string;
+  changed_at: number;
+}
+
+/** Each cluster's desired objects and tombstones, each stamped with the revision that changed it. */
+export interface SlicesRepo {
+  get(cluster: string, key: string): SliceRow | undefined;
+  /** Every row (live and tombstone) produced by one federated resource. */
+  listBySource(source: string): SliceRow[];
+  /** The live objects of a cluster, in key order: a snapshot. */
+  listLive(cluster: string): SliceRow[];
+  /** Rows of a cluster changed after `revision`, in revision order: a delta. */
+  listSince(cluster: string, revision: number): SliceRow[];
+  upsert(row: SliceRow): void;
+  /** Removes tombstones changed before `before`; returns how many and the highest revision removed. */
+  pruneTombstones(before: number): { pruned: number; maxRevision: number };
+}
+
+function fromRow(r: Row): SliceRow {
+  return {
+    cluster: r.cluster,
+    key: r.key,
+    source: r.source,
+    revision: r.revision,
+    deleted: r.deleted === 1,
+    manifest: r.manifest,
+    hash: r.hash,
+    changedAt: r.changed_at,
+  };
+}
+
+export function createSlicesRepo(db: SqliteDatabase): SlicesRepo {
+  const get = db.prepare<[string, string], Row>('SELECT * FROM slice_objects WHERE cluster = ? AND key = ?');
+  const bySource = db.prepare<[string], Row>(
+    'SELECT * FROM slice_objects WHERE source = ? ORDER BY cluster, key',
+  );
+  const live = db.prepare<[string], Row>(
+    'SELECT * FROM slice_objects WHERE cluster = ? AND deleted = 0 ORDER BY key',
+  );
+  const since = db.prepare<[string, number], Row>(
+    'SELECT * FROM slice_objects WHERE cluster = ? AND revision > ? ORDER BY revision, key',
+  );
+  const upsert = db.prepare(
+    `INSERT INTO slice_objects (cluster, key, source, revision, deleted, manifest, hash, changed_at)
+     VALUES (@cluster, @key, @source, @revision, @deleted, @manifest, @hash, @changedAt)
+     ON CONFLICT (cluster, key) DO UPDATE SET source = excluded.source, revision = excluded.revision,
+       deleted = excluded.deleted, manifest = excluded.manifest, hash = excluded.hash,
+       changed_at = excluded.changed_at`,
+  );
+  const maxTombstone = db.prepare<[number], { n: number; maxRevision: number | null }>(
+    'SELECT count(*) AS n, max(revision) AS maxRevision FROM slice_objects WHERE deleted = 1 AND changed_at < ?',
+  );
+  const prune = db.prepare<[number]>('DELETE FROM slice_objects WHERE deleted = 1 AND changed_at < ?');
+  return {
+    get: (cluster, key) => {
+      const r = get.get(cluster, key);
+      return r && fromRow(r);
+    },
+    listBySource: (source) => bySource.all(source).map(fromRow),
+    listLive: (cluster) => live.all(cluster).map(fromRow),
+    listSince: (cluster, revision) => since.all(cluster, revision).map(fromRow),
+    upsert: (row) => {
+      upsert.run({ ...row, deleted: row.deleted ? 1 : 0 });
+    },
+    pruneTombstones: (before) => {
+      const { n, maxRevision } = maxTombstone.get(before)!;
+      if (n === 0) return { pruned: 0, maxRevision: 0 };
+      prune.run(before);
+      return { pruned: n, maxRevision: maxRevision ?? 0 };
+    },
+  };
+}
