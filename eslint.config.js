@@ -26,7 +26,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*', 'fs', 'net', 'http', 'child_process'], message: 'core/ is pure: no I/O' },
-            { group: ['@grpc/*', 'better-sqlite3', '@kubernetes/*', 'pino', 'fastify'], message: 'core/ is pure: no I/O' },
+            {
+              group: ['@grpc/*', 'better-sqlite3', '@kubernetes/*', 'pino', 'fastify'],
+              message: 'core/ is pure: no I/O',
+            },
           ],
         },
       ],

@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // their files one after another.
 export default defineConfig({
   test: {
+    teardownTimeout: 120_000,
     projects: [
       {
         test: {
@@ -21,7 +22,6 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 300_000,
-          teardownTimeout: 120_000,
         },
       },
     ],
