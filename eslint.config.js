@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // core/ modules are pure: no I/O, no clock, no randomness (see STYLE: core does no I/O).
-    files: ['hub/core/**/*.ts', 'agent/core/**/*.ts', 'hub/scheduling/**/*.ts'],
+    files: ['hub/core/**/*.ts', 'agent/core/**/*.ts', 'hub/scheduling/**/*.ts', 'hub/failover/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
