@@ -21,7 +21,7 @@ export interface MemberInfo {
 }
 
 export interface StartMembersOptions {
-  /** How many members (default 3), named member-1 … member-N unless `names` is given. */
+  /** How many members (default 3), named cluster1 … clusterN (as kubefed's samples name them) unless `names` is given. */
   count?: number;
   names?: string[];
   /** Fake nodes per member (default 3), each with 32 CPU, 256Gi memory and 110 pods allocatable. */
@@ -55,7 +55,7 @@ interface MemberProcs {
  */
 export async function startMembers(opts: StartMembersOptions = {}): Promise<Members> {
   const log = opts.log ?? (() => {});
-  const names = opts.names ?? Array.from({ length: opts.count ?? 3 }, (_, i) => `member-${i + 1}`);
+  const names = opts.names ?? Array.from({ length: opts.count ?? 3 }, (_, i) => `cluster${i + 1}`);
   const bins = resolveKubeBinaries();
   const runsRoot = opts.runsRoot ?? process.env['FEDHUB_RUNS_DIR'] ?? path.join(REPO, '.runs');
   reapStaleRuns(runsRoot);
