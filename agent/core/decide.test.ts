@@ -17,7 +17,7 @@ const desired: DesiredObject = {
     data: { a: '1' },
   },
 };
-const ledger = { hash: 'h4', revision: 4, hubId: 'hub' };
+const ledger = { apiVersion: 'v1', hash: 'h4', revision: 4, hubId: 'hub' };
 const liveOurs: LiveView = {
   labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
   appliedByAgent: true,

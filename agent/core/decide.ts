@@ -10,6 +10,8 @@ import { computeApplyIntent } from './intent.ts';
 
 /** One ledger record: the agent applied `key` with content `hash` at `revision` for hub `hubId`. */
 export interface LedgerEntry {
+  /** apiVersion the object was applied with, so it can be found again without the manifest. */
+  apiVersion: string;
   hash: string;
   revision: number;
   hubId: string;
