@@ -4,6 +4,7 @@
  * requests are plain HTTPS so the agent controls content types (server-side apply), watches
  * and timeouts itself. The only module besides discovery that talks to the API server.
  */
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import https from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 import { FedhubError } from '../../shared/errors.ts';
@@ -99,9 +100,9 @@ export function createKubeClient(opts: KubeConnectOptions): KubeClient {
     method: string,
     url: URL,
     o: KubeRequestOptions,
-    onResponse: (res: import('node:http').IncomingMessage) => void,
+    onResponse: (res: IncomingMessage) => void,
     onError: (err: Error) => void,
-  ): Promise<import('node:http').ClientRequest> {
+  ): Promise<ClientRequest> {
     const base = await baseOptions();
     const payload = o.body === undefined ? undefined : JSON.stringify(o.body);
     const req = https.request(url, {
