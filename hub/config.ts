@@ -1,0 +1,236 @@
+/**
+ * The hub's options, compiled once: every default lives here, durations are normalised to
+ * milliseconds (`…Ms`), sizes to bytes, and anything that cannot work throws ConfigError
+ * before the hub starts. Nothing else in the hub reads process.env.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../shared/errors.ts';
+
+export interface HubConfig {
+  /** Directory of the database. Default `./data`. */
+  dataDir: string;
+  /** The SQLite file. Default `<dataDir>/fedhub.db`. */
+  dbFile: string;
+  /** gRPC listen address (agents and admin). Default 127.0.0.1:7443; port 0 picks a free port. */
+  grpcHost: string;
+  grpcPort: number;
+  /** REST listen address. Default 127.0.0.1:7080; port 0 picks a free port. */
+  httpHost: string;
+  httpPort: number;
+  /** Interval agents are told to heartbeat at. Default 5000. */
+  heartbeatIntervalMs: number;
+  /** How long tombstones are kept for deltas. Default 7 days. */
+  tombstoneRetentionMs: number;
+  /** How often old tombstones are pruned. Default 10 minutes. */
+  compactionIntervalMs: number;
+  /** Bootstrap token lifetime and uses when the request leaves them 0. Default 24 h, 1. */
+  bootstrapTokenTtlMs: number;
+  bootstrapTokenMaxUses: number;
+  /** Submission limits. Defaults 1 MiB per document, 8 MiB per request, 1000 documents. */
+  maxDocumentBytes: number;
+  maxRequestBytes: number;
+  maxDocuments: number;
+  /** Largest gRPC message sent or received. Default 16 MiB. */
+  grpcMaxMessageBytes: number;
+  /** Sync chunking: bytes of manifests and objects per message. Defaults 1 MiB, 500. */
+  syncChunkBytes: number;
+  syncChunkObjects: number;
+  /** Server keepalive pings, so dead agents are found. Defaults 30 s, 10 s. */
+  keepaliveTimeMs: number;
+  keepaliveTimeoutMs: number;
+  /** pino level. Default info. */
+  logLevel: string;
+}
+
+type Kind = 'string' | 'port' | 'duration' | 'bytes' | 'count';
+interface OptionSpec {
+  key: Exclude<keyof HubConfig, 'dbFile'> | 'dbFile';
+  flag: string;
+  env: string;
+  kind: Kind;
+  default: string | undefined;
+}
+
+const SPECS: OptionSpec[] = [
+  { key: 'dataDir', flag: 'data-dir', env: 'FEDHUB_DATA_DIR', kind: 'string', default: './data' },
+  { key: 'dbFile', flag: 'db-file', env: 'FEDHUB_DB_FILE', kind: 'string', default: undefined },
+  { key: 'grpcHost', flag: 'grpc-host', env: 'FEDHUB_GRPC_HOST', kind: 'string', default: '127.0.0.1' },
+  { key: 'grpcPort', flag: 'grpc-port', env: 'FEDHUB_GRPC_PORT', kind: 'port', default: '7443' },
+  { key: 'httpHost', flag: 'http-host', env: 'FEDHUB_HTTP_HOST', kind: 'string', default: '127.0.0.1' },
+  { key: 'httpPort', flag: 'http-port', env: 'FEDHUB_HTTP_PORT', kind: 'port', default: '7080' },
+  {
+    key: 'heartbeatIntervalMs',
+    flag: 'heartbeat-interval',
+    env: 'FEDHUB_HEARTBEAT_INTERVAL',
+    kind: 'duration',
+    default: '5s',
+  },
+  {
+    key: 'tombstoneRetentionMs',
+    flag: 'tombstone-retention',
+    env: 'FEDHUB_TOMBSTONE_RETENTION',
+    kind: 'duration',
+    default: '7d',
+  },
+  {
+    key: 'compactionIntervalMs',
+    flag: 'compaction-interval',
+    env: 'FEDHUB_COMPACTION_INTERVAL',
+    kind: 'duration',
+    default: '10m',
+  },
+  {
+    key: 'bootstrapTokenTtlMs',
+    flag: 'bootstrap-token-ttl',
+    env: 'FEDHUB_BOOTSTRAP_TOKEN_TTL',
+    kind: 'duration',
+    default: '24h',
+  },
+  {
+    key: 'bootstrapTokenMaxUses',
+    flag: 'bootstrap-token-max-uses',
+    env: 'FEDHUB_BOOTSTRAP_TOKEN_MAX_USES',
+    kind: 'count',
+    default: '1',
+  },
+  {
+    key: 'maxDocumentBytes',
+    flag: 'max-document-bytes',
+    env: 'FEDHUB_MAX_DOCUMENT_BYTES',
+    kind: 'bytes',
+    default: '1Mi',
+  },
+  {
+    key: 'maxRequestBytes',
+    flag: 'max-request-bytes',
+    env: 'FEDHUB_MAX_REQUEST_BYTES',
+    kind: 'bytes',
+    default: '8Mi',
+  },
+  { key: 'maxDocuments', flag: 'max-documents', env: 'FEDHUB_MAX_DOCUMENTS', kind: 'count', default: '1000' },
+  {
+    key: 'grpcMaxMessageBytes',
+    flag: 'grpc-max-message-bytes',
+    env: 'FEDHUB_GRPC_MAX_MESSAGE_BYTES',
+    kind: 'bytes',
+    default: '16Mi',
+  },
+  {
+    key: 'syncChunkBytes',
+    flag: 'sync-chunk-bytes',
+    env: 'FEDHUB_SYNC_CHUNK_BYTES',
+    kind: 'bytes',
+    default: '1Mi',
+  },
+  {
+    key: 'syncChunkObjects',
+    flag: 'sync-chunk-objects',
+    env: 'FEDHUB_SYNC_CHUNK_OBJECTS',
+    kind: 'count',
+    default: '500',
+  },
+  {
+    key: 'keepaliveTimeMs',
+    flag: 'keepalive-time',
+    env: 'FEDHUB_KEEPALIVE_TIME',
+    kind: 'duration',
+    default: '30s',
+  },
+  {
+    key: 'keepaliveTimeoutMs',
+    flag: 'keepalive-timeout',
+    env: 'FEDHUB_KEEPALIVE_TIMEOUT',
+    kind: 'duration',
+    default: '10s',
+  },
+  { key: 'logLevel', flag: 'log-level', env: 'FEDHUB_LOG_LEVEL', kind: 'string', default: 'info' },
+];
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const BYTE_UNITS: Record<string, number> = { '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function convert(spec: OptionSpec, raw: string): string | number {
+  const name = spec.key;
+  switch (spec.kind) {
+    case 'string':
+      if (raw.trim() === '') throw new ConfigError(`${name} must not be empty`);
+      return raw;
+    case 'port': {
+      const n = Number(raw);
+      if (!/^\d+$/.test(raw) || n > 65535)
+        throw new ConfigError(`${name} must be a port 0-65535, got ${raw}`);
+      return n;
+    }
+    case 'count': {
+      const n = Number(raw);
+      if (!/^\d+$/.test(raw) || n < 1) throw new ConfigError(`${name} must be an integer >= 1, got ${raw}`);
+      return n;
+    }
+    case 'duration': {
+      // A bare number is milliseconds.
+      const m = /^(\d+)(ms|s|m|h|d)?$/.exec(raw);
+      const n = m ? Number(m[1]) * DURATION_UNITS[m[2] ?? 'ms']! : NaN;
+      if (!(n > 0))
+        throw new ConfigError(`${name} must be a duration > 0 like 500ms, 5s, 10m, 24h; got ${raw}`);
+      return n;
+    }
+    case 'bytes': {
+      const m = /^(\d+)(Ki|Mi|Gi)?$/.exec(raw);
+      const n = m ? Number(m[1]) * BYTE_UNITS[m[2] ?? '']! : NaN;
+      if (!(n > 0)) throw new ConfigError(`${name} must be a size > 0 like 65536, 512Ki, 8Mi; got ${raw}`);
+      return n;
+    }
+  }
+}
+
+/** Help text listing every option, its environment variable and default. */
+export function hubConfigHelp(): string {
+  return SPECS.map((s) => `  --${s.flag} (${s.env}) default: ${s.default ?? '<data-dir>/fedhub.db'}`).join(
+    '\n',
+  );
+}
+
+/**
+ * Compiles argv (without node and script) and env into a HubConfig. Flags win over environment,
+ * environment over defaults. Throws ConfigError naming the option and why.
+ */
+export function compileHubConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): HubConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(SPECS.map((s) => [s.flag, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new ConfigError((err as Error).message, { cause: err });
+  }
+  const out: Record<string, string | number> = {};
+  for (const spec of SPECS) {
+    const raw = (values[spec.flag] as string | undefined) ?? env[spec.env] ?? spec.default;
+    if (raw !== undefined) out[spec.key] = convert(spec, raw);
+  }
+  const config = out as unknown as HubConfig;
+  config.dbFile ??= path.join(config.dataDir, 'fedhub.db');
+  if (!LOG_LEVELS.includes(config.logLevel)) {
+    throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${config.logLevel}`);
+  }
+  if (config.maxDocumentBytes > config.maxRequestBytes) {
+    throw new ConfigError('maxDocumentBytes must be <= maxRequestBytes');
+  }
+  if (config.syncChunkBytes * 2 > config.grpcMaxMessageBytes) {
+    throw new ConfigError('syncChunkBytes must be at most half of grpcMaxMessageBytes');
+  }
+  if (config.maxRequestBytes > config.grpcMaxMessageBytes) {
+    throw new ConfigError(
+      'maxRequestBytes must be <= grpcMaxMessageBytes (admin Apply carries a whole request)',
+    );
+  }
+  return config;
+}
