@@ -47,7 +47,10 @@ export interface TypeRegistration {
   federatedKind: string;
   /** Target group ('' for core), version and kind, e.g. apps / v1 / Deployment. */
   target: { group: string; version: string; kind: string };
+  /** Whether the target kind is namespaced (FederatedNamespace itself lives in a namespace; its target does not). */
   namespaced: boolean;
+  /** Lower-case plural resource name of the target, e.g. "deployments", when known. */
+  pluralName?: string;
   /** Where the target keeps its replica count, for kinds a ReplicaSchedulingPreference can drive. */
   replicasPath?: string;
 }
