@@ -5,7 +5,6 @@
  */
 import type { LedgerEntry } from '../core/decide.ts';
 import { computeLedgerShards, parseLedgerShards } from '../core/ledger-shards.ts';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../shared/vocabulary.ts';
 import type { MemberObjects } from './objects.ts';
 
 export const LEDGER_LABEL = 'fedhub.io/ledger';
@@ -28,7 +27,7 @@ function shardObject(namespace: string, index: number, content: string): Record<
     metadata: {
       name: `${LEDGER_PREFIX}${index}`,
       namespace,
-      labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [LEDGER_LABEL]: 'true' },
+      labels: { [LEDGER_LABEL]: 'true' },
     },
     data: { [DATA_KEY]: content },
   };

@@ -1,0 +1,363 @@
+/**
+ * Carries out the per-object decisions against the member: one pass takes a set of keys, reads
+ * each live object, decides (core/decide.ts), records apply intents in the ownership ledger
+ * before any object is created, applies in dependency order, deletes in reverse order, and
+ * updates per-object status. Passes run one at a time.
+ */
+import { fromObjectKey, toObjectKey } from '../shared/object-key.ts';
+import type { Logger } from '../shared/logger.ts';
+import { FIELD_MANAGER, type PerClusterStatus } from '../shared/vocabulary.ts';
+import { sortForApply, sortForDelete } from './core/apply-order.ts';
+import { decideObject, type Decision, type LiveView } from './core/decide.ts';
+import type { DesiredObject, DesiredState } from './core/desired-set.ts';
+import { computeObservedState } from './core/health.ts';
+import { computeApplyIntent, computeImplicitNamespace, HASH_ANNOTATION } from './core/intent.ts';
+import { computeUnschedulable, type ObjectStatusValue } from './core/object-status.ts';
+import { listPods } from './kube/cluster-facts.ts';
+import { UnknownKindError } from './kube/discovery.ts';
+import { KubeApiError } from './kube/kube-client.ts';
+import type { Ledger } from './kube/ledger.ts';
+import type { MemberObjects, ObjectCoords } from './kube/objects.ts';
+import type { WatchTarget } from './kube/watchers.ts';
+
+type Obj = Record<string, unknown>;
+
+export interface ReconcilerDeps {
+  objects: MemberObjects;
+  ledger: Ledger;
+  log: Logger;
+  adopt: boolean;
+  kubeTimeoutMs: number;
+  /** Called after a pass that changed any status. */
+  onStatusChange: () => void;
+}
+
+export interface PassResult {
+  applied: number;
+  deleted: number;
+  failed: number;
+  /** Keys whose objects are still rolling out: worth another look soon. */
+  progressing: string[];
+}
+
+export interface Reconciler {
+  /** Replaces the desired state and the hub identities allowed to prune. */
+  setDesired(state: DesiredState, prunableHubIds: ReadonlySet<string>): void;
+  /** Reconciles every desired and ledger key. */
+  reconcileAll(signal?: AbortSignal): Promise<PassResult>;
+  reconcileKeys(keys: Iterable<string>, signal?: AbortSignal): Promise<PassResult>;
+  statuses(): ReadonlyMap<string, ObjectStatusValue>;
+  /** Kinds worth watching: those desired and those in the ledger. */
+  watchTargets(): WatchTarget[];
+}
+
+function md(o: Obj): Obj {
+  return (o['metadata'] ?? {}) as Obj;
+}
+
+function toLiveView(o: Obj): LiveView {
+  const m = md(o);
+  const managed = Array.isArray(m['managedFields']) ? (m['managedFields'] as Obj[]) : [];
+  return {
+    labels: (m['labels'] ?? {}) as Record<string, string>,
+    appliedByAgent: managed.some((f) => f['manager'] === FIELD_MANAGER && f['operation'] === 'Apply'),
+    object: o,
+  };
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+interface Planned {
+  key: string;
+  coords: ObjectCoords;
+  desired: DesiredObject | undefined;
+  live: Obj | undefined;
+  decision: Decision;
+}
+
+export function createReconciler(deps: ReconcilerDeps): Reconciler {
+  const { objects, ledger, log } = deps;
+  let desired: DesiredState = { hubId: '', revision: 0, objects: new Map() };
+  let prunable: ReadonlySet<string> = new Set();
+  const appliedHash = new Map<string, string>();
+  const drift = new Map<string, number>();
+  const unschedulableSince = new Map<string, number>();
+  const statuses = new Map<string, ObjectStatusValue>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function coordsOf(key: string): ObjectCoords | undefined {
+    const ref = fromObjectKey(key);
+    const d = desired.objects.get(key);
+    const apiVersion = d ? String(d.manifest['apiVersion'] ?? '') : ledger.get(key)?.apiVersion;
+    if (!apiVersion) return undefined;
+    return { apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name };
+  }
+
+  function setStatus(key: string, patch: Partial<ObjectStatusValue> & { status: PerClusterStatus }): boolean {
+    const d = desired.objects.get(key);
+    const next: ObjectStatusValue = {
+      key,
+      message: '',
+      revision: d?.revision ?? ledger.get(key)?.revision ?? 0,
+      generation: 0,
+      observedGeneration: 0,
+      health: 'Unknown',
+      conditions: [],
+      driftCorrections: drift.get(key) ?? 0,
+      unschedulableReplicas: 0,
+      unschedulableSinceMs: 0,
+      ...patch,
+    };
+    const before = statuses.get(key);
+    statuses.set(key, next);
+    return !before || JSON.stringify(before) !== JSON.stringify(next);
+  }
+
+  async function observe(key: string, live: Obj): Promise<Partial<ObjectStatusValue>> {
+    const ref = fromObjectKey(key);
+    const gk = `${ref.group === '' ? 'core' : ref.group}/${ref.kind}`;
+    const obs = computeObservedState(gk, live);
+    let unsched = { count: 0, sinceMs: 0 };
+    const selector = ((live['spec'] as Obj | undefined)?.['selector'] as Obj | undefined)?.['matchLabels'];
+    if (gk === 'apps/Deployment' && obs.health !== 'Healthy' && selector && typeof selector === 'object') {
+      try {
+        unsched = computeUnschedulable(
+          await listPods(objects.kube, ref.namespace, selector as Record<string, string>, deps.kubeTimeoutMs),
+        );
+      } catch (err) {
+        log.debug({ err, key }, 'pods not listed');
+      }
+    }
+    if (unsched.count === 0) unschedulableSince.delete(key);
+    else if (!unschedulableSince.has(key)) unschedulableSince.set(key, unsched.sinceMs);
+    return {
+      ...obs,
+      unschedulableReplicas: unsched.count,
+      unschedulableSinceMs: unschedulableSince.get(key) ?? 0,
+    };
+  }
+
+  async function plan(key: string, signal?: AbortSignal): Promise<Planned | { key: string; error: unknown }> {
+    const coords = coordsOf(key);
+    const d = desired.objects.get(key);
+    if (!coords) return { key, error: new Error('no apiVersion known for this key') };
+    try {
+      const live = await objects.get(coords, signal);
+      const entry = ledger.get(key);
+      const annotations = (live ? md(live)['annotations'] : undefined) as Record<string, string> | undefined;
+      const decision = decideObject({
+        desired: d,
+        ledger: entry,
+        live: live ? toLiveView(live) : undefined,
+        lastAppliedHash: appliedHash.get(key) ?? (live && entry ? annotations?.[HASH_ANNOTATION] : undefined),
+        prunableHubIds: prunable,
+        adopt: deps.adopt,
+      });
+      return { key, coords, desired: d, live, decision };
+    } catch (err) {
+      return { key, error: err };
+    }
+  }
+
+  async function ensureNamespaces(plans: Planned[], signal?: AbortSignal): Promise<Map<string, string>> {
+    const failed = new Map<string, string>();
+    const needed = new Set<string>();
+    for (const p of plans) {
+      if (p.decision.action !== 'apply' || p.coords.namespace === '') continue;
+      if (
+        desired.objects.has(
+          toObjectKey({ group: '', kind: 'Namespace', namespace: '', name: p.coords.namespace }),
+        )
+      )
+        continue;
+      needed.add(p.coords.namespace);
+    }
+    for (const ns of needed) {
+      const key = toObjectKey({ group: '', kind: 'Namespace', namespace: '', name: ns });
+      try {
+        if (await objects.get({ apiVersion: 'v1', kind: 'Namespace', namespace: '', name: ns }, signal))
+          continue;
+        if (!ledger.get(key)) {
+          ledger.set(key, { apiVersion: 'v1', hash: '', revision: 0, hubId: desired.hubId, implicit: true });
+          await ledger.flush(signal);
+        }
+        await objects.apply(computeImplicitNamespace(ns), { force: false, signal });
+        log.info({ namespace: ns }, 'namespace created for desired objects');
+      } catch (err) {
+        failed.set(ns, `namespace ${ns} could not be created: ${errorMessage(err)}`);
+      }
+    }
+    return failed;
+  }
+
+  async function pass(keys: Iterable<string>, signal?: AbortSignal): Promise<PassResult> {
+    const result: PassResult = { applied: 0, deleted: 0, failed: 0, progressing: [] };
+    let changed = false;
+    const plans: Planned[] = [];
+    for (const key of sortForApply(new Set(keys))) {
+      const p = await plan(key, signal);
+      if ('error' in p) {
+        result.failed++;
+        const status = desired.objects.has(key) ? 'CreationFailed' : 'DeletionFailed';
+        changed = setStatus(key, { status, message: errorMessage(p.error) }) || changed;
+        if (!(p.error instanceof UnknownKindError)) log.warn({ err: p.error, key }, 'object not read');
+        continue;
+      }
+      plans.push(p);
+    }
+
+    // Intent first: the ledger names every object before it is created, so a crash in between
+    // cannot leave an object of ours that a restarted agent would take for someone else's.
+    let ledgerDirty = false;
+    for (const p of plans) {
+      if (p.decision.action !== 'apply' || !p.desired) continue;
+      const e = ledger.get(p.key);
+      const next = {
+        apiVersion: p.coords.apiVersion,
+        hash: p.desired.hash,
+        revision: p.desired.revision,
+        hubId: desired.hubId,
+      };
+      if (
+        !e ||
+        e.hash !== next.hash ||
+        e.hubId !== next.hubId ||
+        e.revision !== next.revision ||
+        e.apiVersion !== next.apiVersion
+      ) {
+        ledger.set(p.key, next);
+        ledgerDirty = true;
+      }
+    }
+    if (ledgerDirty) await ledger.flush(signal);
+    const nsFailures = await ensureNamespaces(plans, signal);
+
+    for (const p of plans) {
+      const { key, decision, desired: d } = p;
+      if (decision.action === 'delete' || decision.action === 'forget' || decision.action === 'keep')
+        continue;
+      if (decision.action === 'skip') {
+        if (!d || !p.live) continue;
+        appliedHash.set(key, d.hash);
+        const obs = await observe(key, p.live);
+        changed = setStatus(key, { status: 'Ok', ...obs }) || changed;
+        if (obs.health === 'Progressing') result.progressing.push(key);
+        continue;
+      }
+      if (decision.action === 'alreadyExists') {
+        changed =
+          setStatus(key, {
+            status: 'AlreadyExists',
+            message: 'an object of this name exists in the member and was not created by fedhub',
+          }) || changed;
+        continue;
+      }
+      if (!d) continue;
+      const creating = decision.reason === 'create' || decision.reason === 'recreate';
+      const nsFailure = nsFailures.get(p.coords.namespace);
+      if (nsFailure) {
+        result.failed++;
+        changed = setStatus(key, { status: 'CreationFailed', message: nsFailure }) || changed;
+        continue;
+      }
+      try {
+        const live = await objects.apply(computeApplyIntent(d), { force: !creating, signal });
+        result.applied++;
+        appliedHash.set(key, d.hash);
+        if (decision.reason === 'drift' || decision.reason === 'recreate') {
+          drift.set(key, (drift.get(key) ?? 0) + 1);
+          log.info({ key, reason: decision.reason }, 'drift corrected');
+        }
+        const obs = await observe(key, live);
+        changed = setStatus(key, { status: 'Ok', ...obs }) || changed;
+        if (obs.health === 'Progressing') result.progressing.push(key);
+      } catch (err) {
+        result.failed++;
+        const conflict = creating && err instanceof KubeApiError && err.status === 409;
+        const status: PerClusterStatus = conflict
+          ? 'AlreadyExists'
+          : creating
+            ? 'CreationFailed'
+            : 'UpdateFailed';
+        changed = setStatus(key, { status, message: errorMessage(err) }) || changed;
+        if (!(err instanceof KubeApiError)) log.warn({ err, key }, 'apply failed');
+      }
+    }
+
+    ledgerDirty = false;
+    const byKey = new Map(plans.map((p) => [p.key, p]));
+    for (const key of sortForDelete(byKey.keys())) {
+      const p = byKey.get(key)!;
+      if (p.decision.action === 'keep') {
+        changed = statuses.delete(key) || changed;
+      } else if (p.decision.action === 'forget') {
+        ledger.delete(key);
+        ledgerDirty = true;
+        changed = statuses.delete(key) || changed;
+      } else if (p.decision.action === 'delete') {
+        try {
+          await objects.delete(p.coords, signal);
+          result.deleted++;
+          ledger.delete(key);
+          ledgerDirty = true;
+          appliedHash.delete(key);
+          drift.delete(key);
+          changed = statuses.delete(key) || changed;
+          log.info({ key }, 'object pruned');
+        } catch (err) {
+          result.failed++;
+          changed = setStatus(key, { status: 'DeletionFailed', message: errorMessage(err) }) || changed;
+        }
+      } else if (p.decision.action === 'skip' && !p.desired) {
+        changed = statuses.delete(key) || changed;
+      }
+    }
+    if (ledgerDirty) await ledger.flush(signal);
+    if (changed) deps.onStatusChange();
+    return result;
+  }
+
+  function serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  return {
+    setDesired(state, prunableHubIds) {
+      desired = state;
+      prunable = prunableHubIds;
+      // Statuses of keys that are neither desired nor owned are stale.
+      for (const key of [...statuses.keys()]) {
+        if (!state.objects.has(key) && !ledger.get(key)) statuses.delete(key);
+      }
+    },
+    reconcileAll: (signal) =>
+      serialized(() => {
+        const keys = new Set([
+          ...desired.objects.keys(),
+          ...[...ledger.entries()].filter(([, e]) => !e.implicit).map(([k]) => k),
+        ]);
+        return pass(keys, signal);
+      }),
+    reconcileKeys: (keys, signal) => {
+      const list = [...keys].filter((k) => desired.objects.has(k) || ledger.get(k));
+      return serialized(() => pass(list, signal));
+    },
+    statuses: () => statuses,
+    watchTargets() {
+      const out: WatchTarget[] = [];
+      for (const d of desired.objects.values()) {
+        out.push({
+          apiVersion: String(d.manifest['apiVersion'] ?? ''),
+          kind: String(d.manifest['kind'] ?? ''),
+        });
+      }
+      for (const [key, e] of ledger.entries())
+        out.push({ apiVersion: e.apiVersion, kind: fromObjectKey(key).kind });
+      return out.filter((t) => t.apiVersion !== '' && t.kind !== '');
+    },
+  };
+}
