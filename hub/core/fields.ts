@@ -144,3 +144,49 @@ export function expectLabels(value: unknown, field: string, document?: number): 
   }
   return obj as Record<string, string>;
 }
+
+/** The segments of a JSON pointer ("/spec/replicas" -> ["spec", "replicas"]), unescaped. */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The value at `pointer` inside nested objects, or undefined when a step is missing. */
+export function readPointer(obj: unknown, pointer: string): unknown {
+  let cur: unknown = obj;
+  for (const seg of pointerSegments(pointer)) {
+    if (!isObject(cur) || !Object.hasOwn(cur, seg)) return undefined;
+    cur = cur[seg];
+  }
+  return cur;
+}
+
+/**
+ * Sets the value at `pointer` in place, creating missing objects on the way. Returns false (and
+ * changes nothing) when a step on the way exists but is not an object.
+ */
+export function writePointer(obj: JsonObject, pointer: string, value: unknown): boolean {
+  const segs = pointerSegments(pointer);
+  const last = segs.pop();
+  if (last === undefined) return false;
+  let cur: JsonObject = obj;
+  for (const [i, seg] of segs.entries()) {
+    const next = cur[seg];
+    if (next === undefined) {
+      // Build the missing tail off to the side, so that a failure changes nothing.
+      const tail: JsonObject = {};
+      let t = tail;
+      for (const s of segs.slice(i + 1)) t = t[s] = {};
+      t[last] = value;
+      cur[seg] = tail;
+      return true;
+    }
+    if (!isObject(next)) return false;
+    cur = next;
+  }
+  cur[last] = value;
+  return true;
+}
