@@ -94,8 +94,18 @@ export interface ClusterComputeError {
 export interface ComputeResult {
   objects: DesiredObject[];
   errors: ClusterComputeError[];
-  /** The clusters the placement selected (before replica planning), sorted. */
+  /**
+   * The clusters the resource is placed in (each has an object or an error), sorted. Without a
+   * ReplicaSchedulingPreference this is computePlacement's result; with one it is the clusters the
+   * preference places it in (those planned, 0 replicas included, plus the held ones), as kubefed's
+   * scheduler rewrites placement.
+   */
   placed: string[];
-  /** Replica plan when a ReplicaSchedulingPreference drives the resource. */
+  /** Replica plan when a ReplicaSchedulingPreference drives the resource (over its ready clusters). */
   plan?: { plan: Record<string, number>; overflow: Record<string, number> };
+  /**
+   * With a ReplicaSchedulingPreference: placed clusters that are not ready and keep their last
+   * replica count instead of being planned, sorted. Absent otherwise.
+   */
+  held?: string[];
 }
