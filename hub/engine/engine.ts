@@ -1,0 +1,142 @@
+import { NotFoundError } from '../../shared/errors.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { LabelSelector } from '../core/model.ts';
+import type { ClusterRecord } from '../store/records.ts';
+import type { Store } from '../store/store.ts';
+import { applyDocuments, type ApplyOptions, type ApplyResult } from './apply-documents.ts';
+import { createChangeFeed, type ChangeFeed } from './change-feed.ts';
+import type { Clock } from './clock.ts';
+import {
+  authenticateCluster,
+  createBootstrapToken,
+  labelCluster,
+  recordHeartbeat,
+  registerCluster,
+  requireSameCluster,
+  type HeartbeatInput,
+  type NewTokenInput,
+  type NewTokenOutput,
+  type RegisterInput,
+  type RegisterOutput,
+} from './cluster-writes.ts';
+import { matchesLabelSelector, parseLabelSelectorString } from './core-port.ts';
+import { deleteResource } from './delete-resource.ts';
+import type { SourceRef } from './recompute.ts';
+import { toResourceView } from './resource-view.ts';
+import { readChanges, readSlice, type SliceRead } from './slice-reader.ts';
+import { recordStatusReport, type StatusReportInput, type StatusReportOutcome } from './status-writes.ts';
+import { runWrite, type SubmissionLimits, type WriteDeps } from './write-deps.ts';
+
+export interface EngineOptions {
+  limits: SubmissionLimits;
+  heartbeatIntervalMs: number;
+  bootstrapTokenTtlMs: number;
+  bootstrapTokenMaxUses: number;
+  tombstoneRetentionMs: number;
+}
+
+export interface ResourceQuery {
+  kind?: string;
+  namespace?: string;
+  labelSelector?: string;
+}
+
+/** A cluster as the admin APIs show it (no credential hash). */
+export type ClusterView = Omit<ClusterRecord, 'registeredAt' | 'lastHeartbeatAt'> & {
+  registeredAt: string;
+  lastHeartbeatAt: string | null;
+};
+
+/** Everything the transports (REST, gRPC) may do; every write goes through runWrite. */
+export interface Engine {
+  readonly feed: ChangeFeed;
+  hubId(): string;
+  apply(text: string, opts?: ApplyOptions): ApplyResult[];
+  get(ref: SourceRef): Record<string, unknown>;
+  list(query: ResourceQuery): Array<Record<string, unknown>>;
+  delete(ref: SourceRef): void;
+  listClusters(labelSelector?: string): ClusterView[];
+  getCluster(name: string): ClusterView;
+  labelCluster(name: string, patch: unknown, overwrite: boolean): ClusterView;
+  createBootstrapToken(input: NewTokenInput): NewTokenOutput;
+  authenticateCluster(credential: string | undefined): ClusterRecord;
+  requireSameCluster(cluster: ClusterRecord, named: string): void;
+  register(input: RegisterInput): RegisterOutput;
+  heartbeat(cluster: ClusterRecord, hb: HeartbeatInput): number;
+  reportStatus(cluster: ClusterRecord, report: StatusReportInput): StatusReportOutcome;
+  readSlice(cluster: string, sinceRevision: number, hubId: string): SliceRead;
+  readChanges(cluster: string, sinceRevision: number): ReturnType<typeof readChanges>;
+  /** Prunes tombstones older than the retention; returns how many went and the compacted revision. */
+  compact(): { pruned: number; compactedRevision: number };
+  heartbeatIntervalMs(): number;
+}
+
+export function toClusterView(c: ClusterRecord): ClusterView {
+  return {
+    ...c,
+    registeredAt: new Date(c.registeredAt).toISOString(),
+    lastHeartbeatAt: c.lastHeartbeatAt === null ? null : new Date(c.lastHeartbeatAt).toISOString(),
+  };
+}
+
+function selectorOf(text: string | undefined): LabelSelector | undefined {
+  return text ? parseLabelSelectorString(text) : undefined;
+}
+
+export function createEngine(
+  base: { store: Store; clock: Clock; log: Logger },
+  options: EngineOptions,
+): Engine {
+  const feed = createChangeFeed();
+  const deps: WriteDeps = { ...base, ...options, feed };
+  const { store } = base;
+  return {
+    feed,
+    hubId: () => store.meta.hubId(),
+    apply: (text, opts) => applyDocuments(deps, text, opts),
+    get: (ref) => {
+      const r = store.resources.get(ref.kind, ref.namespace, ref.name);
+      if (!r) throw new NotFoundError(`${ref.kind}/${ref.namespace}/${ref.name}`);
+      return toResourceView(store, r);
+    },
+    list: (q) => {
+      const selector = selectorOf(q.labelSelector);
+      return store.resources
+        .list({ kind: q.kind || undefined, namespace: q.namespace || undefined })
+        .filter((r) => !selector || matchesLabelSelector(r.labels, selector))
+        .map((r) => toResourceView(store, r));
+    },
+    delete: (ref) => deleteResource(deps, ref),
+    listClusters: (labelSelector) => {
+      const selector = selectorOf(labelSelector);
+      return store.clusters
+        .list()
+        .filter((c) => !selector || matchesLabelSelector(c.labels, selector))
+        .map(toClusterView);
+    },
+    getCluster: (name) => {
+      const c = store.clusters.get(name);
+      if (!c) throw new NotFoundError(`cluster ${name}`);
+      return toClusterView(c);
+    },
+    labelCluster: (name, patch, overwrite) => toClusterView(labelCluster(deps, name, patch, overwrite)),
+    createBootstrapToken: (input) => createBootstrapToken(deps, input),
+    authenticateCluster: (credential) => authenticateCluster(deps, credential),
+    requireSameCluster,
+    register: (input) => registerCluster(deps, input),
+    heartbeat: (cluster, hb) => recordHeartbeat(deps, cluster, hb),
+    reportStatus: (cluster, report) => recordStatusReport(deps, cluster, report),
+    readSlice: (cluster, since, hubId) => readSlice(store, cluster, since, hubId),
+    readChanges: (cluster, since) => readChanges(store, cluster, since),
+    compact: () =>
+      runWrite(deps, (txn) => {
+        const { pruned, maxRevision } = txn.store.slices.pruneTombstones(
+          txn.now - options.tombstoneRetentionMs,
+        );
+        const compacted = txn.store.meta.compactedRevision();
+        if (maxRevision > compacted) txn.store.meta.setCompactedRevision(maxRevision);
+        return { pruned, compactedRevision: Math.max(compacted, maxRevision) };
+      }),
+    heartbeatIntervalMs: () => options.heartbeatIntervalMs,
+  };
+}

@@ -1,0 +1,174 @@
+import type { Logger } from '../../shared/logger.ts';
+import { toSourceKey } from '../../shared/object-key.ts';
+import type { ClusterInfo, StoredResource } from '../core/model.ts';
+import type { ComputeErrorRecord, SliceRow } from '../store/records.ts';
+import { canonicalJson, computeMemberObjects, type TypeRegistry } from './core-port.ts';
+import { sha256Hex } from './secrets.ts';
+import type { WriteTxn } from './write-txn.ts';
+
+export const RSP_KIND = 'ReplicaSchedulingPreference';
+export const TYPE_CONFIG_KIND = 'FederatedTypeConfig';
+
+/** True for kinds that configure the hub rather than propagate to members. */
+export function isConfigKind(kind: string): boolean {
+  return kind === RSP_KIND || kind === TYPE_CONFIG_KIND;
+}
+
+export function sourceOf(r: Pick<StoredResource, 'kind' | 'namespace' | 'name'>): string {
+  return toSourceKey(r.kind, r.namespace, r.name);
+}
+
+/** Clusters as the core sees them. */
+export function clusterInfos(txn: WriteTxn): ClusterInfo[] {
+  return txn.store.clusters.list().map((c) => ({ name: c.name, labels: c.labels, ready: c.ready }));
+}
+
+/** The RSP driving `resource`, when one with the same namespace/name targets its kind. */
+function rspFor(txn: WriteTxn, resource: StoredResource): StoredResource | undefined {
+  const rsp = txn.store.resources.get(RSP_KIND, resource.namespace, resource.name);
+  const spec = rsp?.body['spec'] as { targetKind?: unknown } | undefined;
+  return rsp && spec?.targetKind === resource.kind ? rsp : undefined;
+}
+
+/** Ready replicas each cluster reports for the resource (kubefed plans with these). */
+function currentReplicas(txn: WriteTxn, source: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of txn.store.status.listBySource(source)) {
+    if (s.readyReplicas !== null) out[s.cluster] = s.readyReplicas;
+  }
+  return out;
+}
+
+/** Replicas last sent to each cluster, read from the live slice rows at the kind's replicas path. */
+function previousReplicas(rows: SliceRow[], replicasPath: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!replicasPath) return out;
+  const steps = replicasPath.split('/').slice(1);
+  for (const row of rows) {
+    if (row.deleted || row.manifest === null) continue;
+    let v: unknown = JSON.parse(row.manifest);
+    for (const s of steps)
+      v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[s] : undefined;
+    if (typeof v === 'number') out[row.cluster] = v;
+  }
+  return out;
+}
+
+export interface ReconcileContext {
+  txn: WriteTxn;
+  registry: TypeRegistry;
+  clusters: ClusterInfo[];
+  log: Logger;
+}
+
+/**
+ * Brings the slice rows of one federated resource in line with what the core computes for it:
+ * writes only rows whose content hash changed, tombstones rows no longer wanted, and keeps the
+ * per-cluster compute errors. `resource` undefined (deleted) or of a kind no longer registered:
+ * everything it produced becomes a tombstone. Returns the number of rows written.
+ */
+export function reconcileSource(
+  ctx: ReconcileContext,
+  source: string,
+  resource: StoredResource | undefined,
+): number {
+  const { txn, log } = ctx;
+  const existing = txn.store.slices.listBySource(source);
+  const wanted = new Map<string, SliceRow>();
+  let errors: ComputeErrorRecord[] = [];
+  // A resource whose federated type was unregistered wants nothing any more: its objects go.
+  const registration = resource && ctx.registry.byFederatedKind(resource.kind);
+  if (resource && registration) {
+    let result;
+    try {
+      const rsp = rspFor(txn, resource);
+      result = computeMemberObjects(resource, {
+        clusters: ctx.clusters,
+        registry: ctx.registry,
+        ...(rsp
+          ? {
+              rsp,
+              currentReplicas: currentReplicas(txn, source),
+              previousReplicas: previousReplicas(existing, registration.replicasPath),
+            }
+          : {}),
+      });
+    } catch (err) {
+      // A resource the core cannot compute keeps its last slice: never delete on a failure.
+      log.error({ err, source }, 'compute failed, slice left unchanged');
+      txn.store.events.record({
+        at: txn.now,
+        type: 'Warning',
+        reason: 'ComputeFailed',
+        object: source,
+        message: String(err),
+      });
+      return 0;
+    }
+    for (const o of result.objects) {
+      const manifest = canonicalJson(o.manifest);
+      wanted.set(`${o.cluster}\u0000${o.key}`, {
+        cluster: o.cluster,
+        key: o.key,
+        source,
+        revision: 0,
+        deleted: false,
+        manifest,
+        hash: sha256Hex(manifest),
+        changedAt: txn.now,
+      });
+    }
+    errors = result.errors.map((e) => ({ ...e, createdAt: txn.now }));
+  }
+  let writes = 0;
+  const write = (row: SliceRow): void => {
+    txn.store.slices.upsert({ ...row, revision: txn.revision(), changedAt: txn.now });
+    txn.touched.add(row.cluster);
+    writes++;
+  };
+  const seen = new Set<string>();
+  for (const row of existing) {
+    const id = `${row.cluster}\u0000${row.key}`;
+    seen.add(id);
+    const next = wanted.get(id);
+    if (next) {
+      if (row.deleted || row.hash !== next.hash) write(next);
+    } else if (!row.deleted) {
+      write({ ...row, deleted: true, manifest: null });
+    }
+  }
+  for (const [id, row] of wanted) {
+    if (seen.has(id)) continue;
+    const other = txn.store.slices.get(row.cluster, row.key);
+    if (other && !other.deleted && other.source !== source) {
+      // Two federated resources want the same member object: the first keeps it.
+      log.warn(
+        { source, owner: other.source, cluster: row.cluster, key: row.key },
+        'member object owned by another resource',
+      );
+      txn.store.events.record({
+        at: txn.now,
+        type: 'Warning',
+        reason: 'ObjectConflict',
+        object: source,
+        message: `${row.key} in ${row.cluster} is already produced by ${other.source}`,
+      });
+      continue;
+    }
+    write(row);
+  }
+  writes += syncComputeErrors(txn, source, errors);
+  return writes;
+}
+
+function syncComputeErrors(txn: WriteTxn, source: string, errors: ComputeErrorRecord[]): number {
+  const before = txn.store.status.listComputeErrors(source);
+  const sig = (list: ComputeErrorRecord[]) =>
+    list
+      .map((e) => `${e.cluster}\u0000${e.message}`)
+      .sort()
+      .join('\n');
+  if (sig(before) === sig(errors)) return 0;
+  txn.store.status.replaceComputeErrors(source, errors);
+  return 1;
+}
