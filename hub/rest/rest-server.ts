@@ -1,0 +1,52 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../../shared/logger.ts';
+import type { Engine } from '../engine/engine.ts';
+import { registerClusterRoutes } from './cluster-routes.ts';
+import { registerResourceRoutes } from './resource-routes.ts';
+import { toHttpError } from './to-http-error.ts';
+
+export interface RestServerOptions {
+  /** Largest request body; larger is 413. */
+  maxRequestBytes: number;
+}
+
+export interface RestDeps {
+  engine: Engine;
+  log: Logger;
+  /** False once shutdown began: /readyz answers 503. */
+  isReady(): boolean;
+}
+
+/**
+ * The REST API. An admin-auth hook for issue 5 belongs in `onRequest` here, in one place.
+ */
+export function buildRestServer(deps: RestDeps, opts: RestServerOptions): FastifyInstance {
+  const log = deps.log.child({ component: 'rest' });
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: opts.maxRequestBytes,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.setErrorHandler((err, _req, reply) => {
+    const body = toHttpError(err, log);
+    void reply.code(body.code).type('application/json').send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      code: 404,
+      reason: 'NotFound',
+      message: `no route ${req.method} ${req.url}`,
+    });
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    if (!deps.isReady()) reply.code(503);
+    return { status: deps.isReady() ? 'ok' : 'stopping' };
+  });
+  registerResourceRoutes(app, deps.engine);
+  registerClusterRoutes(app, deps.engine);
+  return app;
+}
