@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compileAgentConfig } from '../../agent/config.ts';
+import { createKubeClient, type KubeClient } from '../../agent/kube/kube-client.ts';
 import { startAgent, type Agent } from '../../agent/start-agent.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { MemberInfo } from '../harness/control-plane.ts';
@@ -18,6 +19,8 @@ export interface AgentUnderTest {
   agent: Agent;
   stateDir: string;
   namespace: string;
+  /** Every write (method and path) the agent sent to the member's API server. */
+  writes: string[];
 }
 
 export async function startTestAgent(
@@ -40,11 +43,23 @@ export async function startTestAgent(
     level: process.env['FEDHUB_TEST_LOG'] ?? 'silent',
     name: `agent-${member.name}`,
   });
+  // The agent's own client, with its writes recorded on the way through.
+  const real = createKubeClient({ kubeconfigPath: member.kubeconfigPath, inCluster: false });
+  const writes: string[] = [];
+  const kube: KubeClient = {
+    server: real.server,
+    request: (method, p, o) => {
+      if (method !== 'GET') writes.push(`${method} ${p}`);
+      return real.request(method, p, o);
+    },
+    watch: (...args) => real.watch(...args),
+  };
   const agent = await startAgent(config, {
     log,
+    kube,
     backoff: { initialMs: 100, maxMs: 1_000, multiplier: 2, jitter: 0.5 },
   });
-  return { agent, stateDir, namespace: opts.namespace };
+  return { agent, stateDir, namespace: opts.namespace, writes };
 }
 
 /** GET a path on the member as its admin; undefined on 404. */
