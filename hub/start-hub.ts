@@ -2,7 +2,7 @@ import { createLogger, type Logger } from '../shared/logger.ts';
 import type { HubConfig } from './config.ts';
 import { systemClock, type Clock } from './engine/clock.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
-import type { AdminAuthorizer } from './grpc/call-auth.ts';
+import { allowAllAdmin, type AdminAuthorizer } from './engine/admin-authorizer.ts';
 import { startGrpcServer } from './grpc/grpc-server.ts';
 import { buildRestServer } from './rest/rest-server.ts';
 import { openStore, type Store } from './store/store.ts';
@@ -59,7 +59,8 @@ export async function startHub(config: HubConfig, deps: HubDeps = {}): Promise<R
     },
   );
   let grpc: Awaited<ReturnType<typeof startGrpcServer>> | undefined;
-  const rest = buildRestServer({ engine, log, isReady: () => state === 'Running' }, config);
+  const authorizeAdmin = deps.authorizeAdmin ?? allowAllAdmin;
+  const rest = buildRestServer({ engine, log, authorizeAdmin, isReady: () => state === 'Running' }, config);
   try {
     grpc = await startGrpcServer(
       { engine, log },
@@ -71,7 +72,7 @@ export async function startHub(config: HubConfig, deps: HubDeps = {}): Promise<R
         keepaliveTimeoutMs: config.keepaliveTimeoutMs,
         syncChunkBytes: config.syncChunkBytes,
         syncChunkObjects: config.syncChunkObjects,
-        authorizeAdmin: deps.authorizeAdmin,
+        authorizeAdmin,
       },
     );
     await rest.listen({ host: config.httpHost, port: config.httpPort });

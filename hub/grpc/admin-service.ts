@@ -2,7 +2,8 @@ import type { Metadata, ServerUnaryCall, UntypedServiceImplementation } from '@g
 import { ValidationError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { AdminAuthorizer } from './call-auth.ts';
+import type { AdminAuthorizer } from '../engine/admin-authorizer.ts';
+import { bearerToken } from './call-auth.ts';
 import { unary } from './unary.ts';
 
 interface Ref {
@@ -28,7 +29,7 @@ export function createAdminService(deps: {
   const { engine, log, authorize } = deps;
   const admin = <Req, Res>(method: string, fn: (req: Req) => Res) =>
     unary<Req, Res>(log, (call: ServerUnaryCall<Req, Res>) => {
-      authorize(call.metadata as Metadata, method);
+      authorize(bearerToken(call.metadata as Metadata), `AdminService/${method}`);
       return fn(call.request);
     });
   return {

@@ -4,7 +4,7 @@ import { fedhubV1 } from '../../shared/proto.ts';
 import type { Engine } from '../engine/engine.ts';
 import { createAdminService } from './admin-service.ts';
 import { createAgentService } from './agent-service.ts';
-import { allowAllAdmin, type AdminAuthorizer } from './call-auth.ts';
+import { allowAllAdmin, type AdminAuthorizer } from '../engine/admin-authorizer.ts';
 import { createStreamRegistry } from './sync-stream.ts';
 
 export interface GrpcServerOptions {

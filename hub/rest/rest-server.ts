@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../shared/logger.ts';
+import { parseBearer, type AdminAuthorizer } from '../engine/admin-authorizer.ts';
 import type { Engine } from '../engine/engine.ts';
 import { registerClusterRoutes } from './cluster-routes.ts';
 import { registerResourceRoutes } from './resource-routes.ts';
@@ -13,13 +14,13 @@ export interface RestServerOptions {
 export interface RestDeps {
   engine: Engine;
   log: Logger;
+  /** Runs before every /apis/ request; throwing refuses it. */
+  authorizeAdmin: AdminAuthorizer;
   /** False once shutdown began: /readyz answers 503. */
   isReady(): boolean;
 }
 
-/**
- * The REST API. An admin-auth hook for issue 5 belongs in `onRequest` here, in one place.
- */
+/** The REST API: every /apis/ route passes deps.authorizeAdmin first; errors go through toHttpError. */
 export function buildRestServer(deps: RestDeps, opts: RestServerOptions): FastifyInstance {
   const log = deps.log.child({ component: 'rest' });
   const app = Fastify({
@@ -40,6 +41,14 @@ export function buildRestServer(deps: RestDeps, opts: RestServerOptions): Fastif
       reason: 'NotFound',
       message: `no route ${req.method} ${req.url}`,
     });
+  });
+  app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/apis/')) {
+      deps.authorizeAdmin(
+        parseBearer(req.headers.authorization),
+        `${req.method} ${req.routeOptions.url ?? req.url}`,
+      );
+    }
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../../shared/logger.ts';
 import { compileHubConfig, type HubConfig } from '../../../hub/config.ts';
+import type { AdminAuthorizer } from '../../../hub/engine/admin-authorizer.ts';
 import type { Clock } from '../../../hub/engine/clock.ts';
 import { startHub, type RunningHub } from '../../../hub/start-hub.ts';
 
@@ -19,7 +20,13 @@ export interface TestHub {
   hub: RunningHub;
   dir: string;
   config: HubConfig;
-  http(method: string, urlPath: string, body?: string | object, contentType?: string): Promise<HttpAnswer>;
+  http(
+    method: string,
+    urlPath: string,
+    body?: string | object,
+    contentType?: string,
+    headers?: Record<string, string>,
+  ): Promise<HttpAnswer>;
   /** Stops the hub and starts a new one on the same database. */
   restart(): Promise<void>;
   /** Stops the hub and removes its directory. */
@@ -34,17 +41,23 @@ export function testHubConfig(dir: string, argv: string[] = []): HubConfig {
   );
 }
 
-export async function startTestHub(opts: { argv?: string[]; clock?: Clock } = {}): Promise<TestHub> {
+export async function startTestHub(
+  opts: { argv?: string[]; clock?: Clock; authorizeAdmin?: AdminAuthorizer } = {},
+): Promise<TestHub> {
   const dir = mkdtempSync(path.join(tmpdir(), 'fedhub-hub-'));
   const config = testHubConfig(dir, opts.argv);
   const log = createLogger({ level: 'silent' });
-  const start = () => startHub(config, { log, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const start = () =>
+    startHub(config, {
+      log,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.authorizeAdmin ? { authorizeAdmin: opts.authorizeAdmin } : {}),
+    });
   const t: TestHub = {
     hub: await start(),
     dir,
     config,
-    http: async (method, urlPath, body, contentType) => {
-      const headers: Record<string, string> = {};
+    http: async (method, urlPath, body, contentType, headers: Record<string, string> = {}) => {
       let payload: string | undefined;
       if (body !== undefined) {
         payload = typeof body === 'string' ? body : JSON.stringify(body);
