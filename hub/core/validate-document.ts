@@ -191,6 +191,9 @@ function expectAnnotations(value: unknown, field: string, index: number): void {
  */
 function normalise(obj: JsonObject, scope: 'namespaced' | 'cluster' | 'self', index: number): JsonObject {
   const metadata = expectObject(obj.metadata, 'metadata', index);
+  if (metadata.generateName !== undefined) {
+    throw new ValidationError('metadata.generateName', 'is not supported: give metadata.name', index);
+  }
   expectKnownKeys(metadata, METADATA_KEYS, 'metadata', index);
   if (metadata.name === undefined) {
     throw new ValidationError('metadata.name', 'is required (generateName is not supported)', index);

@@ -294,6 +294,11 @@ describe('planReplicas', () => {
     ['a negative total', { totalReplicas: -1 }, 'totalReplicas'],
     ['a fractional weight', { preferences: { a: { weight: 0.5 } } }, 'preferences["a"].weight'],
     ['a negative maxReplicas', { preferences: { a: { maxReplicas: -2 } } }, 'preferences["a"].maxReplicas'],
+    [
+      'a preference that is not an object',
+      { preferences: { a: null as unknown as object } },
+      'preferences["a"]',
+    ],
     ['a cluster listed twice', { clusters: ['a', 'a'] }, 'clusters[1]'],
     ['a negative capacity', { estimatedCapacity: { a: -1 } }, 'estimatedCapacity["a"]'],
     ['a non-integer current count', { currentReplicas: { a: 1.5 } }, 'currentReplicas["a"]'],

@@ -177,6 +177,7 @@ function checkInput(input: PlanInput): void {
   let weightSum = 0;
   for (const [name, pref] of Object.entries(input.preferences)) {
     const field = `preferences[${JSON.stringify(name)}]`;
+    if (typeof pref !== 'object' || pref === null) throw new ValidationError(field, 'must be an object');
     if (pref.minReplicas !== undefined) checkCount(pref.minReplicas, `${field}.minReplicas`);
     if (pref.maxReplicas !== undefined && pref.maxReplicas !== null) {
       checkCount(pref.maxReplicas, `${field}.maxReplicas`);
