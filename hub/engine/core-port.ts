@@ -1,18 +1,19 @@
 /**
- * The pure core functions the write path uses, gathered in one place so a change of name or
- * module in hub/core touches only this file.
+ * The pure core functions the hub's write and read paths use, gathered in one place so a change
+ * of name in hub/core touches only this file.
  */
 export {
-  parseDocuments,
-  validateDocument,
-  MalformedDocumentError,
-  DocumentLimitError,
-} from '../core/documents.ts';
-export {
+  aggregateStatus,
+  canonicalJson,
+  computeMemberObjects,
   createTypeRegistry,
+  DocumentLimitError,
+  MalformedDocumentError,
+  matchesLabelSelector,
+  parseDocuments,
+  parseLabelSelectorString,
   typeRegistrationFromTypeConfig,
+  validateDocument,
+  type ClusterStatusInput,
   type TypeRegistry,
-} from '../core/type-registry.ts';
-export { matchesLabelSelector, parseLabelSelectorString } from '../core/label-selector.ts';
-export { computeMemberObjects } from '../core/member-objects.ts';
-export { canonicalJson } from '../core/hash.ts';
+} from '../core/index.ts';

@@ -1,9 +1,10 @@
 import type { PerClusterStatus } from '../../shared/vocabulary.ts';
 import type { ResourceRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
+import { aggregateStatus } from './core-port.ts';
 import { isConfigKind, sourceOf } from './reconcile-slices.ts';
 
-/** One cluster's line in a federated resource's status. */
+/** One member object's line in a federated resource's status (the detail under each cluster's line). */
 export interface ClusterStatusView {
   cluster: string;
   status: PerClusterStatus;
@@ -16,6 +17,7 @@ export interface ClusterStatusView {
   replicas?: number;
   readyReplicas?: number;
   availableReplicas?: number;
+  updatedReplicas?: number;
   health?: string;
   driftCorrections?: number;
 }
@@ -59,6 +61,7 @@ export function computeClusterStatuses(store: Store, r: ResourceRecord): Cluster
       if (s.replicas !== null) base.replicas = s.replicas;
       if (s.readyReplicas !== null) base.readyReplicas = s.readyReplicas;
       if (s.availableReplicas !== null) base.availableReplicas = s.availableReplicas;
+      if (s.updatedReplicas !== null) base.updatedReplicas = s.updatedReplicas;
       base.health = s.health;
       base.driftCorrections = s.driftCorrections;
     }
@@ -70,48 +73,11 @@ export function computeClusterStatuses(store: Store, r: ResourceRecord): Cluster
   return out.sort((a, b) => a.cluster.localeCompare(b.cluster) || (a.key ?? '').localeCompare(b.key ?? ''));
 }
 
-export interface AggregateView {
-  /** Propagated: True when every placed cluster is Ok. */
-  conditions: Array<{ type: string; status: 'True' | 'False' | 'Unknown'; reason: string; message: string }>;
-  clusters: number;
-  readyReplicas?: number;
-  availableReplicas?: number;
-  replicas?: number;
-}
-
-export function computeAggregate(lines: ClusterStatusView[]): AggregateView {
-  const live = lines.filter((l) => l.status !== 'WaitingForRemoval');
-  const failing = live.filter((l) => l.status !== 'Ok' && l.status !== 'Pending');
-  const pending = live.filter((l) => l.status === 'Pending');
-  const propagated =
-    failing.length > 0
-      ? {
-          status: 'False' as const,
-          reason: failing[0]!.status,
-          message: failing.map((l) => `${l.cluster}: ${l.status}`).join('; '),
-        }
-      : pending.length > 0
-        ? {
-            status: 'Unknown' as const,
-            reason: 'Pending',
-            message: `waiting for ${pending.map((l) => l.cluster).join(', ')}`,
-          }
-        : { status: 'True' as const, reason: 'Ok', message: '' };
-  const agg: AggregateView = { conditions: [{ type: 'Propagated', ...propagated }], clusters: live.length };
-  const sum = (pick: (l: ClusterStatusView) => number | undefined): number | undefined => {
-    const values = live.map(pick).filter((v): v is number => v !== undefined);
-    return values.length > 0 ? values.reduce((a, b) => a + b, 0) : undefined;
-  };
-  const replicas = sum((l) => l.replicas);
-  const readyReplicas = sum((l) => l.readyReplicas);
-  const availableReplicas = sum((l) => l.availableReplicas);
-  if (replicas !== undefined) agg.replicas = replicas;
-  if (readyReplicas !== undefined) agg.readyReplicas = readyReplicas;
-  if (availableReplicas !== undefined) agg.availableReplicas = availableReplicas;
-  return agg;
-}
-
-/** The stored object as a user reads it: its body, hub-set metadata, and (federated kinds) status. */
+/**
+ * The stored object as a user reads it: its body, hub-set metadata, and for federated kinds a
+ * status: the Propagation condition, one line per cluster (its worst object), replica sums over
+ * the clusters (workloads), and the per-object detail.
+ */
 export function toResourceView(store: Store, r: ResourceRecord): Record<string, unknown> {
   const metadata = {
     ...((r.body['metadata'] as Record<string, unknown> | undefined) ?? {}),
@@ -120,8 +86,11 @@ export function toResourceView(store: Store, r: ResourceRecord): Record<string, 
   };
   const view: Record<string, unknown> = { ...r.body, metadata };
   if (!isConfigKind(r.kind)) {
-    const clusters = computeClusterStatuses(store, r);
-    view['status'] = { ...computeAggregate(clusters), clusters };
+    const objects = computeClusterStatuses(store, r);
+    const placed = new Set(objects.filter((o) => o.status !== 'WaitingForRemoval').map((o) => o.cluster));
+    const { propagation, clusters, ...sums } = aggregateStatus({ placed: [...placed], statuses: objects });
+    // Computed on read, so there is no previous condition to carry a lastTransitionTime from.
+    view['status'] = { conditions: [propagation], clusters, ...sums, objects };
   }
   return view;
 }

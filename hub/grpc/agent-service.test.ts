@@ -234,8 +234,9 @@ describe('ReportStatus and Heartbeat', () => {
     expect(t.hub.store.clusters.get('a')!.appliedRevision).toBe(revision);
     const view = t.hub.engine.get({ kind: 'FederatedConfigMap', namespace: 'web', name: 'x1' });
     expect(view['status']).toMatchObject({
-      clusters: [{ cluster: 'a', status: 'Ok', health: 'Healthy' }],
-      conditions: [{ type: 'Propagated', status: 'True' }],
+      clusters: [{ cluster: 'a', status: 'Ok' }],
+      conditions: [{ type: 'Propagation', status: 'True' }],
+      objects: [{ cluster: 'a', key: 'core/ConfigMap/web/x1', status: 'Ok', health: 'Healthy' }],
     });
     const changes = t.hub.store.totalChanges();
     await agent.call(

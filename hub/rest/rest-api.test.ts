@@ -129,7 +129,7 @@ describe('REST submission', () => {
           { cluster: 'a', status: 'Pending' },
           { cluster: 'b', status: 'Pending' },
         ],
-        conditions: [{ type: 'Propagated', status: 'Unknown' }],
+        conditions: [{ type: 'Propagation', status: 'Unknown', reason: 'Pending' }],
       },
     });
   });

@@ -1,0 +1,159 @@
+// Pins how per-cluster status and the aggregate are derived from slices, agent reports and compute errors.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../shared/logger.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { createEngine, type Engine } from './engine.ts';
+import type { ObjectStatusInput } from './status-writes.ts';
+
+const deployment = (overrides = '[]') => `
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedDeployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      replicas: 2
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec: {containers: [{name: web, image: nginx}]}
+  placement: {clusters: [{name: a}, {name: b}]}
+  overrides: ${overrides}
+`;
+const KEY = 'apps/Deployment/shop/web';
+const REF = { kind: 'FederatedDeployment', namespace: 'shop', name: 'web' };
+
+let dir: string;
+let store: Store;
+let engine: Engine;
+const now = 1_000_000;
+
+function report(cluster: string, over: Partial<ObjectStatusInput>): void {
+  const revision = store.slices.get(cluster, KEY)!.revision;
+  engine.reportStatus(store.clusters.get(cluster)!, {
+    appliedRevision: revision,
+    removed: [],
+    objects: [
+      {
+        key: KEY,
+        status: 'Ok',
+        message: '',
+        revision,
+        generation: 1,
+        observedGeneration: 1,
+        health: 'Healthy',
+        conditions: [],
+        driftCorrections: 0,
+        unschedulableReplicas: 0,
+        unschedulableSinceMs: 0,
+        ...over,
+      },
+    ],
+  });
+}
+
+const status = () => engine.get(REF)['status'] as Record<string, unknown>;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'fedhub-status-'));
+  store = openStore(path.join(dir, 'fedhub.db'));
+  engine = createEngine(
+    { store, clock: { now: () => now }, log: createLogger({ level: 'silent' }) },
+    {
+      limits: { maxDocumentBytes: 1 << 20, maxDocuments: 100 },
+      heartbeatIntervalMs: 5000,
+      bootstrapTokenTtlMs: 60_000,
+      bootstrapTokenMaxUses: 2,
+      tombstoneRetentionMs: 60_000,
+    },
+  );
+  const { token } = engine.createBootstrapToken({ maxUses: 2 });
+  for (const name of ['a', 'b']) {
+    engine.register({
+      clusterName: name,
+      labels: {},
+      facts: {},
+      bootstrapToken: token,
+      credential: undefined,
+    });
+  }
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('resource status', () => {
+  it('sums ready and available replicas over the clusters once both report', () => {
+    engine.apply(deployment());
+    report('a', { replicas: 2, readyReplicas: 2, availableReplicas: 2 });
+    expect(status()).toMatchObject({ conditions: [{ status: 'Unknown', reason: 'Pending' }] });
+    report('b', { replicas: 2, readyReplicas: 1, availableReplicas: 1 });
+    expect(status()).toMatchObject({
+      conditions: [{ type: 'Propagation', status: 'True' }],
+      clusters: [
+        { cluster: 'a', status: 'Ok' },
+        { cluster: 'b', status: 'Ok' },
+      ],
+      replicas: 4,
+      readyReplicas: 3,
+      availableReplicas: 3,
+    });
+  });
+
+  it('shows a report for an older revision as Pending after an update', () => {
+    engine.apply(deployment());
+    report('a', {});
+    report('b', {});
+    engine.apply(deployment().replace('replicas: 2', 'replicas: 3'));
+    expect(status()).toMatchObject({ clusters: [{ status: 'Pending' }, { status: 'Pending' }] });
+  });
+
+  it('records an override that does not apply as ApplyOverridesFailed for that cluster only', () => {
+    engine.apply(
+      deployment('[{clusterName: b, clusterOverrides: [{path: /spec/nothere/deeper, value: 1}]}]'),
+    );
+    expect(store.slices.get('a', KEY)).toMatchObject({ deleted: false });
+    expect(store.slices.get('b', KEY)).toBeUndefined();
+    expect(status()).toMatchObject({
+      conditions: [{ status: 'False', reason: 'ApplyOverridesFailed' }],
+      clusters: [
+        { cluster: 'a', status: 'Pending' },
+        { cluster: 'b', status: 'ApplyOverridesFailed' },
+      ],
+    });
+    engine.apply(deployment());
+    expect(store.status.listComputeErrors('FederatedDeployment/shop/web')).toEqual([]);
+    expect(store.slices.get('b', KEY)).toMatchObject({ deleted: false });
+  });
+
+  it('reports a failure from the member with its message', () => {
+    engine.apply(deployment());
+    report('a', { status: 'CreationFailed', message: 'admission webhook denied', health: 'Unknown' });
+    expect(status()).toMatchObject({
+      conditions: [
+        {
+          status: 'False',
+          reason: 'CreationFailed',
+          message: expect.stringContaining('admission webhook denied'),
+        },
+      ],
+    });
+  });
+
+  it('marks an unready cluster without a current report ClusterNotReady', () => {
+    engine.apply(deployment());
+    engine.heartbeat(store.clusters.get('a')!, {
+      health: 'Unhealthy',
+      message: '',
+      facts: {},
+      appliedRevision: 0,
+    });
+    expect(status()).toMatchObject({
+      clusters: [{ cluster: 'a', status: 'ClusterNotReady' }, { cluster: 'b' }],
+    });
+  });
+});
