@@ -1,0 +1,131 @@
+// Pins what one submission recomputes: type configs re-drive their kind, RSPs re-plan their target, batches are all-or-nothing.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../shared/errors.ts';
+import { createLogger } from '../../shared/logger.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { createEngine, type Engine } from './engine.ts';
+
+const typeConfig = `
+apiVersion: core.kubefed.io/v1beta1
+kind: FederatedTypeConfig
+metadata: {name: widgets.example.com}
+spec:
+  targetType: {group: example.com, version: v1, kind: Widget, pluralName: widgets, scope: Namespaced}
+  federatedType: {group: types.kubefed.io, version: v1beta1, kind: FederatedWidget, pluralName: federatedwidgets, scope: Namespaced}
+`;
+const widget = `
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedWidget
+metadata: {name: w, namespace: shop}
+spec:
+  template: {spec: {size: 3}}
+  placement: {clusterSelector: {}}
+`;
+const deployment = `
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedDeployment
+metadata: {name: web, namespace: shop}
+spec:
+  template: {spec: {replicas: 4}}
+  placement: {clusters: [{name: a}, {name: b}]}
+`;
+const rsp = (total: number) => `
+apiVersion: scheduling.kubefed.io/v1alpha1
+kind: ReplicaSchedulingPreference
+metadata: {name: web, namespace: shop}
+spec:
+  targetKind: FederatedDeployment
+  totalReplicas: ${total}
+  clusters: {a: {weight: 3}, b: {weight: 1}}
+`;
+
+let dir: string;
+let store: Store;
+let engine: Engine;
+
+const replicasIn = (cluster: string) => {
+  const row = store.slices.get(cluster, 'apps/Deployment/shop/web')!;
+  return (JSON.parse(row.manifest!) as { spec: { replicas: number } }).spec.replicas;
+};
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'fedhub-apply-'));
+  store = openStore(path.join(dir, 'fedhub.db'));
+  engine = createEngine(
+    { store, clock: { now: () => 1_000_000 }, log: createLogger({ level: 'silent' }) },
+    {
+      limits: { maxDocumentBytes: 1 << 20, maxDocuments: 100 },
+      heartbeatIntervalMs: 5000,
+      bootstrapTokenTtlMs: 60_000,
+      bootstrapTokenMaxUses: 2,
+      tombstoneRetentionMs: 60_000,
+    },
+  );
+  const { token } = engine.createBootstrapToken({ maxUses: 2 });
+  for (const name of ['a', 'b']) {
+    engine.register({
+      clusterName: name,
+      labels: {},
+      facts: {},
+      bootstrapToken: token,
+      credential: undefined,
+    });
+  }
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('applyDocuments', () => {
+  it('accepts a federated kind registered by a type config in the same batch, and removes its objects with it', () => {
+    const results = engine.apply(typeConfig + '---' + widget);
+    expect(results.map((r) => [r.kind, r.result])).toEqual([
+      ['FederatedTypeConfig', 'created'],
+      ['FederatedWidget', 'created'],
+    ]);
+    const manifest = JSON.parse(store.slices.get('a', 'example.com/Widget/shop/w')!.manifest!);
+    expect(manifest).toMatchObject({ apiVersion: 'example.com/v1', kind: 'Widget', spec: { size: 3 } });
+    expect(store.slices.listLive('a').map((r) => r.key)).toEqual(['example.com/Widget/shop/w']);
+
+    engine.delete({ kind: 'FederatedTypeConfig', namespace: '', name: 'widgets.example.com' });
+    expect(store.slices.get('a', 'example.com/Widget/shop/w')).toMatchObject({ deleted: true });
+  });
+
+  it('plans replicas when an RSP arrives and goes back to the template when it leaves', () => {
+    engine.apply(deployment);
+    expect([replicasIn('a'), replicasIn('b')]).toEqual([4, 4]);
+    engine.apply(rsp(8));
+    expect([replicasIn('a'), replicasIn('b')]).toEqual([6, 2]);
+    const revision = store.meta.revision();
+    expect(engine.apply(rsp(8))[0]!.result).toBe('unchanged');
+    expect(store.meta.revision()).toBe(revision);
+    engine.delete({ kind: 'ReplicaSchedulingPreference', namespace: 'shop', name: 'web' });
+    expect([replicasIn('a'), replicasIn('b')]).toEqual([4, 4]);
+  });
+
+  it.each([
+    ['the same resource twice', deployment + '---' + deployment, /is also document 1/],
+    [
+      'a valid document followed by an invalid one',
+      deployment + '---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}',
+      /unknown kind/,
+    ],
+  ])('rejects a batch with %s and stores nothing', (_name, text, message) => {
+    const changes = store.totalChanges();
+    expect(() => engine.apply(text)).toThrow(ValidationError);
+    expect(() => engine.apply(text)).toThrow(message);
+    expect(store.totalChanges()).toBe(changes);
+  });
+
+  it('writes only the clusters whose object changed', () => {
+    engine.apply(deployment.replace('[{name: a}, {name: b}]', '[{name: a}]'));
+    const before = store.slices.get('a', 'apps/Deployment/shop/web')!.revision;
+    engine.apply(deployment);
+    expect(store.slices.get('a', 'apps/Deployment/shop/web')!.revision).toBe(before);
+    expect(store.slices.get('b', 'apps/Deployment/shop/web')!.revision).toBe(before + 1);
+  });
+});
