@@ -1,0 +1,127 @@
+// Pins the agent against the real hub over the wire contract: two members converge to placement and overrides, status aggregates, placement changes and deletes remove only what they should.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testMembers, type MemberInfo } from '../harness/members.ts';
+import { startTestHub, type TestHub } from '../hub/support/hub-fixture.ts';
+import { kubeGet, startTestAgent, suffix, until, type AgentUnderTest } from './support.ts';
+
+let members: MemberInfo[];
+let hub: TestHub;
+const agents: AgentUnderTest[] = [];
+const id = suffix();
+const ns = `real-${id}`;
+
+const docs = (placeConfigOn: string[], deployReplicasOverride: number) => `
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedNamespace
+metadata: {name: ${ns}, namespace: ${ns}}
+spec:
+  placement: {clusters: [{name: ${members[0]!.name}}, {name: ${members[1]!.name}}]}
+---
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata: {name: settings, namespace: ${ns}}
+spec:
+  template: {data: {mode: blue}}
+  placement: {clusters: [${placeConfigOn.map((c) => `{name: ${c}}`).join(', ')}]}
+---
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedDeployment
+metadata: {name: web, namespace: ${ns}}
+spec:
+  template:
+    spec:
+      replicas: 2
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec: {containers: [{name: web, image: nginx:1.27}]}
+  placement: {clusters: [{name: ${members[0]!.name}}, {name: ${members[1]!.name}}]}
+  overrides:
+  - clusterName: ${members[1]!.name}
+    clusterOverrides:
+    - {path: /spec/replicas, value: ${deployReplicasOverride}}
+    - {path: /spec/template/spec/containers/0/image, value: nginx:1.28}
+`;
+
+beforeAll(async () => {
+  members = testMembers().slice(0, 2);
+  hub = await startTestHub();
+  const { token } = hub.hub.engine.createBootstrapToken({ maxUses: 2 });
+  for (const m of members) {
+    agents.push(
+      await startTestAgent(
+        m,
+        { address: `127.0.0.1:${hub.hub.grpcPort}` },
+        {
+          namespace: `fedhub-real-${id}`,
+          extraArgs: ['--bootstrap-token', token],
+        },
+      ),
+    );
+  }
+});
+
+afterAll(async () => {
+  for (const a of agents) await a.agent.stop();
+  await hub?.close();
+});
+
+const cmPath = `/api/v1/namespaces/${ns}/configmaps/settings`;
+const depPath = `/apis/apps/v1/namespaces/${ns}/deployments/web`;
+
+describe('agent with the real hub', () => {
+  it('registers each member and converges to placement and overrides', async () => {
+    hub.hub.engine.apply(docs([members[0]!.name], 3));
+    await until(
+      'configmap on the first member',
+      async () => ((await kubeGet(members[0]!, cmPath)) ? true : undefined),
+      60_000,
+    );
+    const [d0, d1] = await until('deployments on both', async () => {
+      const ds = await Promise.all(members.map((m) => kubeGet(m, depPath)));
+      return ds.every((d) => d) ? ds : undefined;
+    });
+    expect((d0!['spec'] as { replicas: number }).replicas).toBe(2);
+    expect((d1!['spec'] as { replicas: number }).replicas).toBe(3);
+    expect(JSON.stringify(d1!['spec'])).toContain('nginx:1.28');
+    expect(await kubeGet(members[1]!, cmPath)).toBeUndefined();
+  });
+
+  it('reports status the hub aggregates into summed ready replicas', async () => {
+    const ref = { kind: 'FederatedDeployment', namespace: ns, name: 'web' };
+    const status = await until(
+      'aggregate of 5 ready',
+      () => {
+        const s = hub.hub.engine.get(ref)['status'];
+        return JSON.stringify(s ?? {}).includes('"readyReplicas":5') ? s : undefined;
+      },
+      120_000,
+    );
+    expect(status).toBeDefined();
+  });
+
+  it('a placement change removes the object from the dropped member only', async () => {
+    hub.hub.engine.apply(docs([members[1]!.name], 3));
+    await until(
+      'moved',
+      async () =>
+        (await kubeGet(members[1]!, cmPath)) && !(await kubeGet(members[0]!, cmPath)) ? true : undefined,
+      60_000,
+    );
+    expect(await kubeGet(members[0]!, depPath)).toBeDefined();
+  });
+
+  it('deleting the federated object removes it everywhere and nothing else', async () => {
+    hub.hub.engine.delete({ kind: 'FederatedDeployment', namespace: ns, name: 'web' });
+    await until(
+      'deployments gone',
+      async () => {
+        const ds = await Promise.all(members.map((m) => kubeGet(m, depPath)));
+        return ds.every((d) => !d) ? true : undefined;
+      },
+      60_000,
+    );
+    expect(await kubeGet(members[1]!, cmPath)).toBeDefined();
+    expect(await kubeGet(members[0]!, `/api/v1/namespaces/${ns}`)).toBeDefined();
+  });
+});
