@@ -1,7 +1,7 @@
 import type { Logger } from '../../shared/logger.ts';
 import { toSourceKey } from '../../shared/object-key.ts';
 import type { ClusterInfo, StoredResource } from '../core/model.ts';
-import type { ComputeErrorRecord, SliceRow } from '../store/records.ts';
+import type { ComputeErrorRecord, SliceHead, SliceRow } from '../store/records.ts';
 import { canonicalJson, computeMemberObjects, type TypeRegistry } from './core-port.ts';
 import { sha256Hex } from './secrets.ts';
 import type { WriteTxn } from './write-txn.ts';
@@ -89,7 +89,10 @@ export function reconcileSource(
           ? {
               rsp,
               currentReplicas: currentReplicas(txn, source),
-              previousReplicas: previousReplicas(existing, registration.replicasPath),
+              previousReplicas: previousReplicas(
+                txn.store.slices.listFullBySource(source),
+                registration.replicasPath,
+              ),
             }
           : {}),
       });
@@ -121,7 +124,7 @@ export function reconcileSource(
     errors = result.errors.map((e) => ({ ...e, createdAt: txn.now }));
   }
   let writes = 0;
-  const write = (row: SliceRow): void => {
+  const write = (row: SliceHead & { manifest: string | null }): void => {
     txn.store.slices.upsert({ ...row, revision: txn.revision(), changedAt: txn.now });
     txn.touched.add(row.cluster);
     writes++;

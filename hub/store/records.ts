@@ -54,6 +54,9 @@ export interface SliceRow {
   changedAt: number;
 }
 
+/** A slice row without its manifest: enough to diff by hash. */
+export type SliceHead = Omit<SliceRow, 'manifest'>;
+
 export interface Condition {
   type: string;
   status: string;

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from './open-database.ts';
-import type { SliceRow } from './records.ts';
+import type { SliceHead, SliceRow } from './records.ts';
 
 interface Row {
   cluster: string;
@@ -15,8 +15,10 @@ interface Row {
 /** Each cluster's desired objects and tombstones, each stamped with the revision that changed it. */
 export interface SlicesRepo {
   get(cluster: string, key: string): SliceRow | undefined;
-  /** Every row (live and tombstone) produced by one federated resource. */
-  listBySource(source: string): SliceRow[];
+  /** Every row (live and tombstone) produced by one federated resource, without manifests: for diffing. */
+  listBySource(source: string): SliceHead[];
+  /** The same rows with their manifests. */
+  listFullBySource(source: string): SliceRow[];
   /** The live objects of a cluster, in key order: a snapshot. */
   listLive(cluster: string): SliceRow[];
   /** Rows of a cluster changed after `revision`, in revision order: a delta. */
@@ -41,7 +43,11 @@ function fromRow(r: Row): SliceRow {
 
 export function createSlicesRepo(db: SqliteDatabase): SlicesRepo {
   const get = db.prepare<[string, string], Row>('SELECT * FROM slice_objects WHERE cluster = ? AND key = ?');
-  const bySource = db.prepare<[string], Row>(
+  const bySource = db.prepare<[string], Omit<Row, 'manifest'>>(
+    `SELECT cluster, key, source, revision, deleted, hash, changed_at FROM slice_objects
+     WHERE source = ? ORDER BY cluster, key`,
+  );
+  const fullBySource = db.prepare<[string], Row>(
     'SELECT * FROM slice_objects WHERE source = ? ORDER BY cluster, key',
   );
   const live = db.prepare<[string], Row>(
@@ -66,7 +72,17 @@ export function createSlicesRepo(db: SqliteDatabase): SlicesRepo {
       const r = get.get(cluster, key);
       return r && fromRow(r);
     },
-    listBySource: (source) => bySource.all(source).map(fromRow),
+    listBySource: (source) =>
+      bySource.all(source).map((r) => ({
+        cluster: r.cluster,
+        key: r.key,
+        source: r.source,
+        revision: r.revision,
+        deleted: r.deleted === 1,
+        hash: r.hash,
+        changedAt: r.changed_at,
+      })),
+    listFullBySource: (source) => fullBySource.all(source).map(fromRow),
     listLive: (cluster) => live.all(cluster).map(fromRow),
     listSince: (cluster, revision) => since.all(cluster, revision).map(fromRow),
     upsert: (row) => {
