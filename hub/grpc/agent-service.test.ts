@@ -185,6 +185,21 @@ describe('Sync', () => {
     expect(s.messages).toEqual([]);
   });
 
+  it('ends live streams when the hub stops, so agents reconnect elsewhere', async () => {
+    const cred = await register('a');
+    const stream = agent.stream('Sync', { clusterName: 'a', sinceRevision: 0 }, cred);
+    const s = collect(stream);
+    const ended = new Promise<string>((resolve) => {
+      stream.on('end', () => resolve('end'));
+      stream.on('error', () => resolve('error'));
+    });
+    await s.until((m) => m.length >= 1);
+    await t.hub.stop();
+    // 'end' is a clean OK status; a stream cut by the forced shutdown would be an 'error'.
+    expect(await ended).toBe('end');
+    expect(t.hub.lifecycle()).toBe('Stopped');
+  });
+
   it('delivers a large slice complete and in order when the reader is slow', async () => {
     const cred = await register('a');
     const big = 'x'.repeat(4000);
