@@ -355,8 +355,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
           kind: String(d.manifest['kind'] ?? ''),
         });
       }
-      for (const [key, e] of ledger.entries())
-        out.push({ apiVersion: e.apiVersion, kind: fromObjectKey(key).kind });
+      for (const [key, e] of ledger.entries()) {
+        if (!e.implicit) out.push({ apiVersion: e.apiVersion, kind: fromObjectKey(key).kind });
+      }
       return out.filter((t) => t.apiVersion !== '' && t.kind !== '');
     },
   };
