@@ -107,6 +107,16 @@ describe('applyDocuments', () => {
     expect([replicasIn('a'), replicasIn('b')]).toEqual([4, 4]);
   });
 
+  it('re-plans replicas away from a cluster that stops being ready, and back when it returns', () => {
+    engine.apply(deployment + '---' + rsp(8));
+    expect([replicasIn('a'), replicasIn('b')]).toEqual([6, 2]);
+    expect(engine.setClusterReady('a', false)).toBe(true);
+    expect(replicasIn('b')).toBe(8);
+    expect(engine.setClusterReady('a', false)).toBe(false);
+    engine.setClusterReady('a', true);
+    expect([replicasIn('a'), replicasIn('b')]).toEqual([6, 2]);
+  });
+
   it.each([
     ['the same resource twice', deployment + '---' + deployment, /is also document 1/],
     [

@@ -128,6 +128,21 @@ export function recordHeartbeat(deps: WriteDeps, cluster: ClusterRecord, hb: Hea
   });
 }
 
+/**
+ * Sets whether a cluster takes part in replica planning (the health state machine's verdict);
+ * a change recomputes every slice in the same transaction. Returns whether anything changed.
+ */
+export function setClusterReady(deps: WriteDeps, name: string, ready: boolean): boolean {
+  return runWrite(deps, (txn) => {
+    const c = txn.store.clusters.get(name);
+    if (!c) throw new NotFoundError(`cluster ${name}`);
+    if (c.ready === ready) return false;
+    txn.store.clusters.setReady(name, ready);
+    recomputeAll(deps, txn);
+    return true;
+  });
+}
+
 /** Merges label changes (null removes). Without overwrite, changing an existing value is refused. */
 export function labelCluster(
   deps: WriteDeps,

@@ -13,6 +13,7 @@ import {
   recordHeartbeat,
   registerCluster,
   requireSameCluster,
+  setClusterReady,
   type HeartbeatInput,
   type NewTokenInput,
   type NewTokenOutput,
@@ -58,6 +59,8 @@ export interface Engine {
   listClusters(labelSelector?: string): ClusterView[];
   getCluster(name: string): ClusterView;
   labelCluster(name: string, patch: unknown, overwrite: boolean): ClusterView;
+  /** For the health state machine: readiness drives replica planning; a change recomputes all slices. */
+  setClusterReady(name: string, ready: boolean): boolean;
   createBootstrapToken(input: NewTokenInput): NewTokenOutput;
   authenticateCluster(credential: string | undefined): ClusterRecord;
   requireSameCluster(cluster: ClusterRecord, named: string): void;
@@ -120,6 +123,7 @@ export function createEngine(
       return toClusterView(c);
     },
     labelCluster: (name, patch, overwrite) => toClusterView(labelCluster(deps, name, patch, overwrite)),
+    setClusterReady: (name, ready) => setClusterReady(deps, name, ready),
     createBootstrapToken: (input) => createBootstrapToken(deps, input),
     authenticateCluster: (credential) => authenticateCluster(deps, credential),
     requireSameCluster,

@@ -45,6 +45,7 @@ export interface ClustersRepo {
   setAdminLabels(name: string, adminLabels: Record<string, string | null>): void;
   recordHeartbeat(name: string, hb: HeartbeatRecord): void;
   setAppliedRevision(name: string, revision: number): void;
+  setReady(name: string, ready: boolean): void;
 }
 
 /** Agent labels with the admin's changes laid over them (null removes). */
@@ -92,6 +93,7 @@ export function createClustersRepo(db: SqliteDatabase): ClustersRepo {
        facts = @facts, applied_revision = @appliedRevision, ready = @ready WHERE name = @name`,
   );
   const setApplied = db.prepare<[number, string]>('UPDATE clusters SET applied_revision = ? WHERE name = ?');
+  const setReady = db.prepare<[number, string]>('UPDATE clusters SET ready = ? WHERE name = ?');
   return {
     get: (name) => {
       const row = get.get(name);
@@ -130,6 +132,9 @@ export function createClustersRepo(db: SqliteDatabase): ClustersRepo {
     },
     setAppliedRevision: (name, revision) => {
       setApplied.run(revision, name);
+    },
+    setReady: (name, ready) => {
+      setReady.run(ready ? 1 : 0, name);
     },
   };
 }
