@@ -3,6 +3,7 @@ import type { StoredResource } from '../core/model.ts';
 import type { ResourceRecord } from '../store/records.ts';
 import {
   canonicalJson,
+  MalformedDocumentError,
   parseDocuments,
   typeRegistrationFromTypeConfig,
   validateDocument,
@@ -41,6 +42,7 @@ class DryRunRollback extends Error {
  */
 function validateAll(deps: WriteDeps, text: string): StoredResource[] {
   const docs = parseDocuments(text, deps.limits);
+  if (docs.length === 0) throw new MalformedDocumentError('documents', 'no documents to apply');
   const kindOf = (d: unknown) =>
     d !== null && typeof d === 'object' ? (d as { kind?: unknown }).kind : undefined;
   const base = loadRegistry(deps.store);

@@ -211,6 +211,15 @@ ${spec}
     expect(t.hub.store.resources.list()).toEqual([]);
   });
 
+  it.each([
+    ['an empty body', ''],
+    ['only comments', '# nothing here\n---\n'],
+  ])('rejects %s as a bad request', async (_name, body) => {
+    const res = await t.http('POST', '/apis/v1/apply', body);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ reason: 'BadRequest', message: expect.stringMatching(/no documents/) });
+  });
+
   it('points at the failing document of a batch', async () => {
     const res = await t.http(
       'POST',
