@@ -6,12 +6,17 @@
  */
 import { fromObjectKey, toObjectKey } from '../shared/object-key.ts';
 import type { Logger } from '../shared/logger.ts';
-import { FIELD_MANAGER, type PerClusterStatus } from '../shared/vocabulary.ts';
+import type { PerClusterStatus } from '../shared/vocabulary.ts';
 import { sortForApply, sortForDelete } from './core/apply-order.ts';
-import { decideObject, type Decision, type LiveView } from './core/decide.ts';
+import { decideObject, toLiveView, type Decision } from './core/decide.ts';
 import type { DesiredObject, DesiredState } from './core/desired-set.ts';
 import { computeObservedState } from './core/health.ts';
-import { computeApplyIntent, computeImplicitNamespace, HASH_ANNOTATION } from './core/intent.ts';
+import {
+  checkManifestKey,
+  computeApplyIntent,
+  computeImplicitNamespace,
+  HASH_ANNOTATION,
+} from './core/intent.ts';
 import { computeUnschedulable, type ObjectStatusValue } from './core/object-status.ts';
 import { listPods } from './kube/cluster-facts.ts';
 import { UnknownKindError } from './kube/discovery.ts';
@@ -21,6 +26,9 @@ import type { MemberObjects, ObjectCoords } from './kube/objects.ts';
 import type { WatchTarget } from './kube/watchers.ts';
 
 type Obj = Record<string, unknown>;
+
+/** How long a pass waits for a CRD it applied to be established before going on. */
+const CRD_ESTABLISH_WAIT_MS = 10_000;
 
 export interface ReconcilerDeps {
   objects: MemberObjects;
@@ -53,16 +61,6 @@ export interface Reconciler {
 
 function md(o: Obj): Obj {
   return (o['metadata'] ?? {}) as Obj;
-}
-
-function toLiveView(o: Obj): LiveView {
-  const m = md(o);
-  const managed = Array.isArray(m['managedFields']) ? (m['managedFields'] as Obj[]) : [];
-  return {
-    labels: (m['labels'] ?? {}) as Record<string, string>,
-    appliedByAgent: managed.some((f) => f['manager'] === FIELD_MANAGER && f['operation'] === 'Apply'),
-    object: o,
-  };
 }
 
 function errorMessage(err: unknown): string {
@@ -139,10 +137,24 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     };
   }
 
+  async function awaitEstablished(c: ObjectCoords, live: Obj, signal?: AbortSignal): Promise<Obj> {
+    const deadline = Date.now() + CRD_ESTABLISH_WAIT_MS;
+    let current = live;
+    while (Date.now() < deadline && !signal?.aborted) {
+      if (computeObservedState('apiextensions.k8s.io/CustomResourceDefinition', current).health === 'Healthy')
+        break;
+      await new Promise((r) => setTimeout(r, 250));
+      current = (await objects.get(c, signal)) ?? current;
+    }
+    return current;
+  }
+
   async function plan(key: string, signal?: AbortSignal): Promise<Planned | { key: string; error: unknown }> {
     const coords = coordsOf(key);
     const d = desired.objects.get(key);
     if (!coords) return { key, error: new Error('no apiVersion known for this key') };
+    const bad = d && checkManifestKey(key, d.manifest);
+    if (bad) return { key, error: new Error(bad) };
     try {
       const live = await objects.get(coords, signal);
       const entry = ledger.get(key);
@@ -263,8 +275,11 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         continue;
       }
       try {
-        const live = await objects.apply(computeApplyIntent(d), { force: !creating, signal });
+        let live = await objects.apply(computeApplyIntent(d), { force: !creating, signal });
         result.applied++;
+        // Resources of a CRD in the same pass can only be applied once it is established.
+        if (p.coords.kind === 'CustomResourceDefinition')
+          live = await awaitEstablished(p.coords, live, signal);
         appliedHash.set(key, d.hash);
         if (decision.reason === 'drift' || decision.reason === 'recreate') {
           drift.set(key, (drift.get(key) ?? 0) + 1);

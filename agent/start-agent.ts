@@ -165,6 +165,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   let fullPending = false;
   async function runPass(keys: string[] | 'all'): Promise<void> {
     try {
+      // The hub-change grace may have run out since the last pass.
+      if (keys === 'all') reconciler.setDesired(persisted.desired, prunableHubIds());
       const r =
         keys === 'all' ? await reconciler.reconcileAll(signal) : await reconciler.reconcileKeys(keys, signal);
       if (r.progressing.length > 0) later(PROGRESS_RECHECK_MS, () => markDirty(r.progressing));

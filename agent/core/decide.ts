@@ -4,7 +4,7 @@
  * carries the decision out. Safety first: nothing is deleted unless the ledger and the live
  * object agree that the agent created it, under a hub identity allowed to remove it.
  */
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../shared/vocabulary.ts';
+import { FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../shared/vocabulary.ts';
 import type { DesiredObject } from './desired-set.ts';
 import { computeApplyIntent } from './intent.ts';
 
@@ -26,6 +26,19 @@ export interface LiveView {
   appliedByAgent: boolean;
   /** The whole live object, for drift comparison. */
   object: Record<string, unknown>;
+}
+
+/** The decision's view of a live object: its labels, and whether the agent's field manager applied to it. */
+export function toLiveView(o: Record<string, unknown>): LiveView {
+  const m = (o['metadata'] ?? {}) as Record<string, unknown>;
+  const managed = Array.isArray(m['managedFields'])
+    ? (m['managedFields'] as Array<Record<string, unknown>>)
+    : [];
+  return {
+    labels: (m['labels'] ?? {}) as Record<string, string>,
+    appliedByAgent: managed.some((f) => f['manager'] === FIELD_MANAGER && f['operation'] === 'Apply'),
+    object: o,
+  };
 }
 
 export interface DecideInput {

@@ -3,6 +3,7 @@
  * server-owned fields, plus the managed-by label and annotations naming the content hash and
  * the federated source, so anyone looking at the member can tell where it came from.
  */
+import { fromObjectKey, splitApiVersion } from '../../shared/object-key.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../shared/vocabulary.ts';
 import type { DesiredObject } from './desired-set.ts';
 
@@ -44,4 +45,19 @@ export function computeImplicitNamespace(name: string): Record<string, unknown> 
     kind: 'Namespace',
     metadata: { name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } },
   };
+}
+
+/** Why a manifest cannot be applied under `key` (its identity differs), or undefined when it can. */
+export function checkManifestKey(key: string, manifest: Record<string, unknown>): string | undefined {
+  const ref = fromObjectKey(key);
+  const md = asRecord(manifest['metadata']);
+  const apiVersion = manifest['apiVersion'];
+  if (typeof apiVersion !== 'string' || apiVersion === '') return 'manifest has no apiVersion';
+  if (splitApiVersion(apiVersion).group !== ref.group)
+    return `manifest apiVersion ${apiVersion} does not match key ${key}`;
+  if (manifest['kind'] !== ref.kind) return `manifest kind does not match key ${key}`;
+  if (md['name'] !== ref.name) return `manifest metadata.name does not match key ${key}`;
+  if ((md['namespace'] ?? '') !== ref.namespace)
+    return `manifest metadata.namespace does not match key ${key}`;
+  return undefined;
 }

@@ -116,6 +116,21 @@ describe('hub unreachable', () => {
     expect(hb.message).toContain(`hub-${id}`);
   });
 
+  it('after the hub-change grace period, objects the new hub does not want are pruned', async () => {
+    await a.agent.stop();
+    a = await startTestAgent(member, hub, {
+      namespace: agentNs,
+      stateDir: a.stateDir,
+      extraArgs: ['--hub-change-grace', '2s'],
+    });
+    // Grace counts from when the new identity was first seen (the previous test), so it is over by the first full pass.
+    await until(
+      'old object pruned after grace',
+      async () => ((await dataOf('two')) ? undefined : true),
+      30_000,
+    );
+  });
+
   it('once the operator accepts the new hub identity, objects it does not want are pruned', async () => {
     await a.agent.stop();
     a = await startTestAgent(member, hub, {
