@@ -7,7 +7,7 @@
 import type { Logger } from '../../shared/logger.ts';
 import { splitApiVersion, toObjectKey } from '../../shared/object-key.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../shared/vocabulary.ts';
-import { toResourcePath } from './discovery.ts';
+import { toResourcePath, UnknownKindError } from './discovery.ts';
 import { KubeApiError } from './kube-client.ts';
 import type { MemberObjects } from './objects.ts';
 
@@ -78,7 +78,9 @@ export function createWatchers(deps: WatchersDeps): Watchers {
         }
       } catch (err) {
         if (signal.aborted) return;
-        if (!(err instanceof KubeApiError && err.status === 410))
+        // A kind not served yet (its CRD is coming) is expected; anything else is worth a warning.
+        if (err instanceof UnknownKindError) log.debug({ reason: err.message }, 'watch waiting for its kind');
+        else if (!(err instanceof KubeApiError && err.status === 410))
           log.warn({ err }, 'watch failed; re-listing');
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, retryMs);
