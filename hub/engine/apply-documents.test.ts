@@ -117,6 +117,26 @@ describe('applyDocuments', () => {
     expect([replicasIn('a'), replicasIn('b')]).toEqual([6, 2]);
   });
 
+  it('gives a newly registered cluster its objects without rewriting the others', () => {
+    engine.apply(
+      widget.replace('FederatedWidget', 'FederatedConfigMap').replace('{spec: {size: 3}}', '{data: {a: b}}'),
+    );
+    const before = store.slices.get('a', 'core/ConfigMap/shop/w')!.revision;
+    const { token } = engine.createBootstrapToken({});
+    engine.register({
+      clusterName: 'c',
+      labels: {},
+      facts: {},
+      bootstrapToken: token,
+      credential: undefined,
+    });
+    expect(store.slices.get('c', 'core/ConfigMap/shop/w')).toMatchObject({
+      deleted: false,
+      revision: before + 1,
+    });
+    expect(store.slices.get('a', 'core/ConfigMap/shop/w')!.revision).toBe(before);
+  });
+
   it.each([
     ['the same resource twice', deployment + '---' + deployment, /is also document 1/],
     [

@@ -8,7 +8,7 @@ import {
 import type { Labels } from '../core/model.ts';
 import { effectiveLabels } from '../store/clusters-repo.ts';
 import type { ClusterFactsRecord, ClusterRecord } from '../store/records.ts';
-import { recomputeAll } from './recompute.ts';
+import { recomputeForCluster } from './recompute.ts';
 import { newBootstrapToken, newCredential, parseBootstrapToken, sameDigest, sha256Hex } from './secrets.ts';
 import { checkClusterName, checkLabelPatch, checkLabels, toClusterHealth } from './validate-cluster-input.ts';
 import { runWrite, type WriteDeps } from './write-deps.ts';
@@ -67,7 +67,7 @@ export function registerCluster(deps: WriteDeps, input: RegisterInput): Register
       runWrite(deps, (txn) => {
         txn.store.clusters.updateRegistration(known.name, input.labels, input.facts);
         if (!sameJson(known.labels, effectiveLabels(input.labels, known.adminLabels)))
-          recomputeAll(deps, txn);
+          recomputeForCluster(deps, txn, known.name, 'labels');
       });
     }
     return out('');
@@ -104,7 +104,7 @@ export function registerCluster(deps: WriteDeps, input: RegisterInput): Register
       object: `Cluster/${input.clusterName}`,
       message: `registered with bootstrap token ${token.id}`,
     });
-    recomputeAll(deps, txn);
+    recomputeForCluster(deps, txn, input.clusterName, 'labels');
   });
   deps.log.info({ cluster: input.clusterName }, 'cluster registered');
   return out(credential);
@@ -123,7 +123,7 @@ export function recordHeartbeat(deps: WriteDeps, cluster: ClusterRecord, hb: Hea
   const ready = health === 'Healthy';
   return runWrite(deps, (txn) => {
     txn.store.clusters.recordHeartbeat(cluster.name, { ...hb, health, ready, at: txn.now });
-    if (ready !== cluster.ready) recomputeAll(deps, txn);
+    if (ready !== cluster.ready) recomputeForCluster(deps, txn, cluster.name, 'readiness');
     return txn.now;
   });
 }
@@ -138,7 +138,7 @@ export function setClusterReady(deps: WriteDeps, name: string, ready: boolean): 
     if (!c) throw new NotFoundError(`cluster ${name}`);
     if (c.ready === ready) return false;
     txn.store.clusters.setReady(name, ready);
-    recomputeAll(deps, txn);
+    recomputeForCluster(deps, txn, name, 'readiness');
     return true;
   });
 }
@@ -168,7 +168,7 @@ export function labelCluster(
     )
       return c;
     txn.store.clusters.setAdminLabels(name, adminLabels);
-    recomputeAll(deps, txn);
+    recomputeForCluster(deps, txn, name, 'labels');
     return txn.store.clusters.get(name)!;
   });
 }

@@ -1,4 +1,5 @@
 import {
+  RSP_KIND,
   isConfigKind,
   clusterInfos,
   reconcileSource,
@@ -35,12 +36,32 @@ export function recomputeSources(deps: WriteDeps, txn: WriteTxn, refs: SourceRef
   return writes;
 }
 
-/** Recomputes every federated resource: after a change to the set of clusters or their labels/readiness. */
-export function recomputeAll(deps: WriteDeps, txn: WriteTxn): number {
+/**
+ * After a change of one cluster: a new cluster or new labels (`labels`) move placement in that
+ * cluster only, except where an RSP plans across clusters; readiness (`readiness`) matters only to
+ * replica planning, so only RSP-driven resources are recomputed.
+ */
+export function recomputeForCluster(
+  deps: WriteDeps,
+  txn: WriteTxn,
+  cluster: string,
+  change: 'labels' | 'readiness',
+): number {
   const ctx = context(deps, txn);
+  const planned = new Set(
+    txn.store.resources
+      .list({ kind: RSP_KIND })
+      .map(
+        (r) =>
+          `${String((r.body['spec'] as { targetKind?: unknown } | undefined)?.targetKind)}/${r.namespace}/${r.name}`,
+      ),
+  );
   let writes = 0;
   for (const r of txn.store.resources.list()) {
-    if (!isConfigKind(r.kind)) writes += reconcileSource(ctx, sourceOf(r), r);
+    if (isConfigKind(r.kind)) continue;
+    const source = sourceOf(r);
+    if (planned.has(source)) writes += reconcileSource(ctx, source, r);
+    else if (change === 'labels') writes += reconcileSource(ctx, source, r, cluster);
   }
   return writes;
 }

@@ -65,15 +65,21 @@ export interface ReconcileContext {
  * Brings the slice rows of one federated resource in line with what the core computes for it:
  * writes only rows whose content hash changed, tombstones rows no longer wanted, and keeps the
  * per-cluster compute errors. `resource` undefined (deleted) or of a kind no longer registered:
- * everything it produced becomes a tombstone. Returns the number of rows written.
+ * everything it produced becomes a tombstone. With `onlyCluster`, only that cluster's part is
+ * recomputed, unless an RSP makes the clusters depend on each other. Returns the rows written.
  */
 export function reconcileSource(
   ctx: ReconcileContext,
   source: string,
   resource: StoredResource | undefined,
+  onlyCluster?: string,
 ): number {
   const { txn, log } = ctx;
-  const existing = txn.store.slices.listBySource(source);
+  const rsp = resource && rspFor(txn, resource);
+  // Without an RSP, one cluster's objects depend on that cluster alone, so a change of one
+  // cluster needs only its part recomputed and diffed; with an RSP the plan spans clusters.
+  const only = rsp ? undefined : onlyCluster;
+  const existing = txn.store.slices.listBySource(source).filter((r) => !only || r.cluster === only);
   const wanted = new Map<string, SliceRow>();
   let errors: ComputeErrorRecord[] = [];
   // A resource whose federated type was unregistered wants nothing any more: its objects go.
@@ -81,9 +87,8 @@ export function reconcileSource(
   if (resource && registration) {
     let result;
     try {
-      const rsp = rspFor(txn, resource);
       result = computeMemberObjects(resource, {
-        clusters: ctx.clusters,
+        clusters: only ? ctx.clusters.filter((c) => c.name === only) : ctx.clusters,
         registry: ctx.registry,
         ...(rsp
           ? {
@@ -160,12 +165,19 @@ export function reconcileSource(
     }
     write(row);
   }
-  writes += syncComputeErrors(txn, source, errors);
+  writes += syncComputeErrors(txn, source, errors, only);
   return writes;
 }
 
-function syncComputeErrors(txn: WriteTxn, source: string, errors: ComputeErrorRecord[]): number {
+/** Replaces the compute errors of `source` (of cluster `only` alone, when given) when they differ. */
+function syncComputeErrors(
+  txn: WriteTxn,
+  source: string,
+  found: ComputeErrorRecord[],
+  only: string | undefined,
+): number {
   const before = txn.store.status.listComputeErrors(source);
+  const errors = only ? [...before.filter((e) => e.cluster !== only), ...found] : found;
   const sig = (list: ComputeErrorRecord[]) =>
     list
       .map((e) => `${e.cluster}\u0000${e.message}`)

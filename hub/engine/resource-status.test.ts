@@ -125,6 +125,8 @@ describe('resource status', () => {
         { cluster: 'b', status: 'ApplyOverridesFailed' },
       ],
     });
+    engine.labelCluster('a', { zone: 'z1' }, true);
+    expect(store.status.listComputeErrors('FederatedDeployment/shop/web')).toMatchObject([{ cluster: 'b' }]);
     engine.apply(deployment());
     expect(store.status.listComputeErrors('FederatedDeployment/shop/web')).toEqual([]);
     expect(store.slices.get('b', KEY)).toMatchObject({ deleted: false });
