@@ -6,10 +6,14 @@
  *  - submit: N FederatedConfigMaps placed on every cluster, applied in batches; docs/s and
  *    slice rows written/s;
  *  - re-apply unchanged: the same N documents again (no writes expected);
+ *  - update all: every template changed, so all N x M member objects are rewritten;
  *  - relabel (no-op placement): one cluster label change that moves nothing, so every resource is
  *    recomputed and diffed but nothing is written;
  *  - relabel (moving): one cluster label change that drops that cluster from every placement,
- *    so N tombstones are written.
+ *    so N tombstones are written;
+ *  - register: one more cluster joins and receives all N objects.
+ * A change of one cluster recomputes only that cluster's part (no RSP here), so the relabel and
+ * register columns grow with N, not with N x M.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,7 +56,9 @@ interface Row {
   docsPerS: number;
   rowsPerS: number;
   reapplyMs: number;
+  updateMs: number;
   relabelNoopMs: number;
+  registerMs: number;
   relabelMoveMs: number;
   dbRows: number;
 }
@@ -81,19 +87,37 @@ function runCase(clusters: number, objects: number): Row {
         credential: undefined,
       });
     }
-    const batches: string[] = [];
-    for (let i = 0; i < objects; i += batch) {
-      batches.push(
-        Array.from({ length: Math.min(batch, objects - i) }, (_, j) => doc(i + j, 'v1')).join('---\n'),
-      );
-    }
+    const batchesOf = (value: string) => {
+      const out: string[] = [];
+      for (let i = 0; i < objects; i += batch) {
+        out.push(
+          Array.from({ length: Math.min(batch, objects - i) }, (_, j) => doc(i + j, value)).join('---\n'),
+        );
+      }
+      return out;
+    };
+    const batches = batchesOf('v1');
     const before = store.totalChanges();
     const submit = timed(() => batches.forEach((b) => engine.apply(b)));
     const rows = store.totalChanges() - before;
     const reapply = timed(() => batches.forEach((b) => engine.apply(b)));
     if (store.totalChanges() - before !== rows) throw new Error('re-applying unchanged documents wrote rows');
+    const updates = batchesOf('v2');
+    const update = timed(() => updates.forEach((b) => engine.apply(b)));
     const noop = timed(() => engine.labelCluster('c0', { unrelated: 'x' }, true));
     const move = timed(() => engine.labelCluster('c0', { bench: 'excluded' }, true));
+    const { token: extra } = engine.createBootstrapToken({});
+    const register = timed(() =>
+      engine.register({
+        clusterName: 'late',
+        labels: {},
+        facts: {},
+        bootstrapToken: extra,
+        credential: undefined,
+      }),
+    );
+    if (store.slices.listLive('late').length !== objects)
+      throw new Error('new cluster did not get every object');
     const live = store.slices.listLive('c1').length;
     if (live !== objects || store.slices.listLive('c0').length !== 0)
       throw new Error('unexpected slice contents');
@@ -104,7 +128,9 @@ function runCase(clusters: number, objects: number): Row {
       docsPerS: objects / (submit.ms / 1000),
       rowsPerS: rows / (submit.ms / 1000),
       reapplyMs: reapply.ms,
+      updateMs: update.ms,
       relabelNoopMs: noop.ms,
+      registerMs: register.ms,
       relabelMoveMs: move.ms,
       dbRows: clusters * objects,
     };
@@ -122,15 +148,35 @@ for (const m of clusterCounts) {
     console.error(`done: ${m} clusters x ${n} objects`);
   }
 }
-const fmt = (n: number, d = 0) => n.toFixed(d).padStart(10);
+const fmt = (n: number) => n.toFixed(0);
+const table = [
+  [
+    'clusters',
+    'objects',
+    'slice rows',
+    'submit ms',
+    'docs/s',
+    'rows/s',
+    're-apply ms',
+    'update-all ms',
+    'relabel no-op ms',
+    'relabel move ms',
+    'register ms',
+  ],
+  ...results.map((r) => [
+    String(r.clusters),
+    String(r.objects),
+    String(r.dbRows),
+    fmt(r.submitMs),
+    fmt(r.docsPerS),
+    fmt(r.rowsPerS),
+    fmt(r.reapplyMs),
+    fmt(r.updateMs),
+    fmt(r.relabelNoopMs),
+    fmt(r.relabelMoveMs),
+    fmt(r.registerMs),
+  ]),
+];
+const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
 console.log(`batch size ${batch}; node ${process.version}; SQLite WAL, synchronous=FULL`);
-console.log(
-  'clusters   objects  slice rows  submit ms     docs/s   rows/s  re-apply ms  relabel(no-op) ms  relabel(move) ms',
-);
-for (const r of results) {
-  console.log(
-    `${String(r.clusters).padStart(8)}${String(r.objects).padStart(10)}${String(r.dbRows).padStart(12)}` +
-      `${fmt(r.submitMs)} ${fmt(r.docsPerS)}${fmt(r.rowsPerS)}${fmt(r.reapplyMs).padStart(13)}` +
-      `${fmt(r.relabelNoopMs).padStart(19)}${fmt(r.relabelMoveMs).padStart(18)}`,
-  );
-}
+for (const row of table) console.log(row.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
