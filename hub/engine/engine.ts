@@ -69,7 +69,7 @@ export interface Engine {
   reportStatus(cluster: ClusterRecord, report: StatusReportInput): StatusReportOutcome;
   readSlice(cluster: string, sinceRevision: number, hubId: string): SliceRead;
   readChanges(cluster: string, sinceRevision: number): ReturnType<typeof readChanges>;
-  /** Prunes tombstones older than the retention; returns how many went and the compacted revision. */
+  /** Prunes tombstones and events older than the retention; returns tombstones pruned and the compacted revision. */
   compact(): { pruned: number; compactedRevision: number };
   heartbeatIntervalMs(): number;
 }
@@ -134,9 +134,9 @@ export function createEngine(
     readChanges: (cluster, since) => readChanges(store, cluster, since),
     compact: () =>
       runWrite(deps, (txn) => {
-        const { pruned, maxRevision } = txn.store.slices.pruneTombstones(
-          txn.now - options.tombstoneRetentionMs,
-        );
+        const horizon = txn.now - options.tombstoneRetentionMs;
+        const { pruned, maxRevision } = txn.store.slices.pruneTombstones(horizon);
+        txn.store.events.prune(horizon);
         const compacted = txn.store.meta.compactedRevision();
         if (maxRevision > compacted) txn.store.meta.setCompactedRevision(maxRevision);
         return { pruned, compactedRevision: Math.max(compacted, maxRevision) };

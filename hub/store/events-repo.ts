@@ -5,6 +5,8 @@ import type { EventRecord } from './records.ts';
 export interface EventsRepo {
   record(e: Omit<EventRecord, 'id'>): void;
   list(object?: string, limit?: number): EventRecord[];
+  /** Deletes events older than `before`; returns how many. */
+  prune(before: number): number;
 }
 
 export function createEventsRepo(db: SqliteDatabase): EventsRepo {
@@ -15,10 +17,12 @@ export function createEventsRepo(db: SqliteDatabase): EventsRepo {
     `SELECT * FROM (SELECT id, at, type, reason, object, message FROM events
        WHERE @object IS NULL OR object = @object ORDER BY id DESC LIMIT @limit) ORDER BY id`,
   );
+  const prune = db.prepare<[number]>('DELETE FROM events WHERE at < ?');
   return {
     record: (e) => {
       insert.run(e);
     },
     list: (object, limit = 100) => list.all({ object: object ?? null, limit }),
+    prune: (before) => prune.run(before).changes,
   };
 }

@@ -100,6 +100,15 @@ describe('store', () => {
     expect(store.slices.listSince('a', 0).map((r) => r.revision)).toEqual([3, 4]);
   });
 
+  it('lists events newest last and prunes those before a horizon', () => {
+    for (const at of [1000, 5000, 9000]) {
+      store.events.record({ at, type: 'Normal', reason: 'Test', object: 'x', message: String(at) });
+    }
+    expect(store.events.list('x', 2).map((e) => e.at)).toEqual([5000, 9000]);
+    expect(store.events.prune(6000)).toBe(2);
+    expect(store.events.list().map((e) => e.at)).toEqual([9000]);
+  });
+
   it('keeps nothing of a transaction that throws', () => {
     expect(() =>
       store.transaction(() => {
