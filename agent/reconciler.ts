@@ -63,6 +63,15 @@ function md(o: Obj): Obj {
   return (o['metadata'] ?? {}) as Obj;
 }
 
+/** Transport failures (timeouts, refused connections), as opposed to the API server answering. */
+function isUnreachable(err: unknown): boolean {
+  return (
+    !(err instanceof KubeApiError) && !(err instanceof UnknownKindError) && !(err instanceof ManifestError)
+  );
+}
+
+class ManifestError extends Error {}
+
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -152,9 +161,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   async function plan(key: string, signal?: AbortSignal): Promise<Planned | { key: string; error: unknown }> {
     const coords = coordsOf(key);
     const d = desired.objects.get(key);
-    if (!coords) return { key, error: new Error('no apiVersion known for this key') };
+    if (!coords) return { key, error: new ManifestError('no apiVersion known for this key') };
     const bad = d && checkManifestKey(key, d.manifest);
-    if (bad) return { key, error: new Error(bad) };
+    if (bad) return { key, error: new ManifestError(bad) };
     try {
       const live = await objects.get(coords, signal);
       const entry = ledger.get(key);
@@ -211,6 +220,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     for (const key of sortForApply(new Set(keys))) {
       const p = await plan(key, signal);
       if ('error' in p) {
+        // The member not answering is no verdict on the object: end the pass, keep every status.
+        if (isUnreachable(p.error)) throw p.error;
         result.failed++;
         const status = desired.objects.has(key) ? 'CreationFailed' : 'DeletionFailed';
         changed = setStatus(key, { status, message: errorMessage(p.error) }) || changed;

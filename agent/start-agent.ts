@@ -96,6 +96,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       kubeconfigPath: config.kubeconfigPath,
       inCluster: config.inCluster,
       context: config.kubeContext,
+      timeoutMs: config.kubeTimeoutMs,
     });
   const hub =
     deps.hub ??
@@ -163,6 +164,13 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   const dirty = new Set<string>();
   let kickScheduled = false;
   let fullPending = false;
+  // Failed passes are retried sooner than the resync, backing off so a rejected object is not hammered.
+  let failedStreak = 0;
+  function retryFailed() {
+    const ms = Math.min(config.resyncPeriodMs, FAILED_PASS_RETRY_MS * 2 ** Math.min(failedStreak, 10));
+    failedStreak++;
+    later(ms, () => markDirty('all'));
+  }
   async function runPass(keys: string[] | 'all'): Promise<void> {
     try {
       // The hub-change grace may have run out since the last pass.
@@ -170,11 +178,12 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       const r =
         keys === 'all' ? await reconciler.reconcileAll(signal) : await reconciler.reconcileKeys(keys, signal);
       if (r.progressing.length > 0) later(PROGRESS_RECHECK_MS, () => markDirty(r.progressing));
-      if (r.failed > 0) later(FAILED_PASS_RETRY_MS, () => markDirty('all'));
+      if (r.failed > 0) retryFailed();
+      else failedStreak = 0;
     } catch (err) {
       if (signal.aborted) return;
       log.warn({ err }, 'reconcile pass failed');
-      later(FAILED_PASS_RETRY_MS, () => markDirty('all'));
+      retryFailed();
     }
   }
   function markDirty(keys: Iterable<string> | 'all') {

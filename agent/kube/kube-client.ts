@@ -57,6 +57,10 @@ export interface KubeConnectOptions {
   inCluster: boolean;
   /** kubeconfig context; default the current one. */
   context?: string;
+  /** Timeout of a request that does not give its own. Default 30 s. */
+  timeoutMs?: number;
+  /** A watch that receives nothing for this long is cut and re-listed. Default 330 s. */
+  watchIdleMs?: number;
 }
 
 /** How long resolved TLS options and token are reused before the config is asked again (tokens rotate). */
@@ -126,7 +130,7 @@ export function createKubeClient(opts: KubeConnectOptions): KubeClient {
     server,
     async request<T>(method: string, path: string, o: KubeRequestOptions = {}): Promise<T> {
       const url = toUrl(server, path, o.query);
-      const timeoutMs = o.timeoutMs ?? 30_000;
+      const timeoutMs = o.timeoutMs ?? opts.timeoutMs ?? 30_000;
       return new Promise<T>((resolve, reject) => {
         let timer: NodeJS.Timeout | undefined;
         void open(
@@ -192,7 +196,12 @@ export function createKubeClient(opts: KubeConnectOptions): KubeClient {
             res.on('error', (err) => (signal.aborted ? resolve() : reject(err)));
           },
           (err) => (signal.aborted ? resolve() : reject(err)),
-        ).catch(reject);
+        ).then((req) => {
+          // A silent server (partitioned, or stopped) never ends the watch by itself.
+          req.setTimeout(opts.watchIdleMs ?? 330_000, () =>
+            req.destroy(new FedhubError('watch idle for too long')),
+          );
+        }, reject);
       });
     },
   };

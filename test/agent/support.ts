@@ -44,7 +44,11 @@ export async function startTestAgent(
     name: `agent-${member.name}`,
   });
   // The agent's own client, with its writes recorded on the way through.
-  const real = createKubeClient({ kubeconfigPath: member.kubeconfigPath, inCluster: false });
+  const real = createKubeClient({
+    kubeconfigPath: member.kubeconfigPath,
+    inCluster: false,
+    timeoutMs: config.kubeTimeoutMs,
+  });
   const writes: string[] = [];
   const kube: KubeClient = {
     server: real.server,
