@@ -165,6 +165,24 @@ describe('agent applying a slice', () => {
     expect(s).toMatchObject({ status: 'Ok', replicas: 2 });
   });
 
+  it('counts pods the scheduler cannot place, and since when', async () => {
+    const stuck = deployment(ns, 'stuck', 2);
+    const podSpec = (
+      (stuck['spec'] as Record<string, unknown>)['template'] as Record<string, Record<string, unknown>>
+    )['spec']!;
+    podSpec['nodeSelector'] = { 'fedhub.io/no-such-node': 'true' };
+    const key = hub.upsert(stuck);
+    const s = await until(
+      'unschedulable',
+      () => ((hub.statuses.get(key)?.unschedulableReplicas ?? 0) === 2 ? hub.statuses.get(key) : undefined),
+      60_000,
+    );
+    expect(s.health).toBe('Progressing');
+    expect(Number((s as unknown as { unschedulableSinceMs: number }).unschedulableSinceMs)).toBeGreaterThan(
+      Date.now() - 120_000,
+    );
+  });
+
   it('updates an object when its desired content changes', async () => {
     const key = hub.upsert(configMap(ns, 'settings', { mode: 'green' }));
     await until('green', async () => {

@@ -100,6 +100,27 @@ describe('agent with the real hub', () => {
     expect(status).toBeDefined();
   });
 
+  it('a restarted agent resumes from its revision and makes no writes', async () => {
+    const before = agents[0]!;
+    const revision = before.agent.state().revision;
+    expect(revision).toBeGreaterThan(0);
+    await before.agent.stop();
+    const after = await startTestAgent(
+      members[0]!,
+      { address: `127.0.0.1:${hub.hub.grpcPort}` },
+      {
+        namespace: before.namespace,
+        stateDir: before.stateDir,
+      },
+    );
+    agents[0] = after;
+    expect(after.agent.state().revision).toBe(revision);
+    await until('streaming', () => (after.agent.state().phase === 'Streaming' ? true : undefined));
+    await after.agent.reconcileNow();
+    expect(after.writes).toEqual([]);
+    expect(after.agent.state().revision).toBeGreaterThanOrEqual(revision);
+  });
+
   it('a placement change removes the object from the dropped member only', async () => {
     hub.hub.engine.apply(docs([members[1]!.name], 3));
     await until(

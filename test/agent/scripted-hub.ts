@@ -25,6 +25,7 @@ export interface WireObjectStatus {
   health: string;
   driftCorrections: number;
   unschedulableReplicas: number;
+  unschedulableSinceMs: number;
 }
 
 export interface ScriptedHubOptions {
