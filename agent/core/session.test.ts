@@ -77,6 +77,26 @@ describe('session step', () => {
     expect(run(state, events).effects).toEqual(effects);
   });
 
+  it.each<[string, SessionState, Partial<SyncMessageIn>, boolean]>([
+    ['a delta continuing the held revision is applied', initialSession('hub', 5), { fromRevision: 5 }, true],
+    ['a delta overlapping the held revision is applied', initialSession('hub', 5), { fromRevision: 3 }, true],
+    ['a delta from another hub is refused', initialSession('other', 5), { fromRevision: 5 }, false],
+    ['holding nothing, a delta from revision 0 is applied', initialSession('', 0), { fromRevision: 0 }, true],
+    [
+      'holding nothing, a delta from a later revision is refused',
+      initialSession('', 0),
+      { fromRevision: 4 },
+      false,
+    ],
+  ])('%s', (_n, state, m, applied) => {
+    const r = run(state, [
+      { type: 'start' },
+      { type: 'registered', hubId: 'hub' },
+      { type: 'message', message: msg(m) },
+    ]);
+    expect(r.effects.some((e) => e.type === 'apply')).toBe(applied);
+  });
+
   it('joins chunks of a snapshot and applies them once, when the last arrives', () => {
     const r = run(initialSession('', 0), [
       { type: 'start' },

@@ -80,7 +80,9 @@ function onMessage(state: SessionState, m: SyncMessageIn, ctx: SessionContext): 
     return fail(state, 'sync chunk does not continue the pending update', ctx, true);
   }
   // A delta must start where the held state ends; a gap means changes were lost on the way.
-  if (!p && m.kind === 'DELTA' && (m.hubId !== state.hubId || m.fromRevision > state.revision)) {
+  // (Holding nothing yet, a delta from revision 0 is the whole history and fine.)
+  const fresh = state.hubId === '' && state.revision === 0 && m.fromRevision === 0;
+  if (!p && m.kind === 'DELTA' && !fresh && (m.hubId !== state.hubId || m.fromRevision > state.revision)) {
     return fail(state, `delta from revision ${m.fromRevision} does not follow ${state.revision}`, ctx, true);
   }
   const update: SliceUpdate = p
