@@ -1,7 +1,14 @@
 // Pins the per-object decision: create, update, skip in steady state, correct drift, refuse objects the agent did not create, prune only what it owns.
 import { describe, expect, it } from 'vitest';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../shared/vocabulary.ts';
-import { decideObject, isDrifted, type DecideInput, type Decision, type LiveView } from './decide.ts';
+import {
+  decideObject,
+  isDrifted,
+  toComparable,
+  type DecideInput,
+  type Decision,
+  type LiveView,
+} from './decide.ts';
 import type { DesiredObject } from './desired-set.ts';
 import { computeApplyIntent } from './intent.ts';
 
@@ -131,7 +138,28 @@ describe('isDrifted', () => {
     ['a number matches its string spelling', { port: 80 }, { port: '80' }, false],
     ['null in desired matches anything', { a: null }, { a: 5 }, false],
     ['a map where a scalar is live is drift', { a: { b: 1 } }, { a: 'x' }, true],
+    ['a quantity matches its canonical spelling', { cpu: '0.5' }, { cpu: '500m' }, false],
+    ['a different quantity is drift', { memory: '1Gi' }, { memory: '512Mi' }, true],
+    ['version-like strings without a unit compare as strings', { v: '1.10' }, { v: '1.1' }, true],
+    ['an empty desired string matches a missing field', { s: '' }, {}, false],
   ])('%s', (_n, d, l, expected) => {
     expect(isDrifted(d, l)).toBe(expected);
+  });
+});
+
+describe('toComparable', () => {
+  it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    [
+      "a Secret's stringData is compared as base64 data",
+      { kind: 'Secret', data: { a: 'eA==' }, stringData: { b: 'héllo' } },
+      { kind: 'Secret', data: { a: 'eA==', b: Buffer.from('héllo').toString('base64') } },
+    ],
+    [
+      'other kinds are unchanged',
+      { kind: 'ConfigMap', stringData: { b: 'x' } },
+      { kind: 'ConfigMap', stringData: { b: 'x' } },
+    ],
+  ])('%s', (_n, intent, expected) => {
+    expect(toComparable(intent)).toEqual(expected);
   });
 });

@@ -7,6 +7,7 @@
 import { FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../shared/vocabulary.ts';
 import type { DesiredObject } from './desired-set.ts';
 import { computeApplyIntent } from './intent.ts';
+import { parseQuantityMilli } from './quantity.ts';
 
 /** One ledger record: the agent applied `key` with content `hash` at `revision` for hub `hubId`. */
 export interface LedgerEntry {
@@ -86,9 +87,37 @@ export function decideObject(input: DecideInput): Decision {
   const ours = ledger !== undefined && (hasManagedLabel(live) || live.appliedByAgent);
   if (!ours) return input.adopt ? { action: 'apply', reason: 'adopt' } : { action: 'alreadyExists' };
   if (input.lastAppliedHash !== desired.hash) return { action: 'apply', reason: 'update' };
-  return isDrifted(computeApplyIntent(desired), live.object)
+  return isDrifted(toComparable(computeApplyIntent(desired)), live.object)
     ? { action: 'apply', reason: 'drift' }
     : { action: 'skip' };
+}
+
+function toBase64(s: string): string {
+  let bin = '';
+  for (const b of new TextEncoder().encode(s)) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/**
+ * The intent as the API server stores it, for comparison: a Secret's write-only `stringData`
+ * lives in `data`, base64-encoded.
+ */
+export function toComparable(intent: Record<string, unknown>): Record<string, unknown> {
+  const stringData = intent['stringData'];
+  if (intent['kind'] !== 'Secret' || stringData === null || typeof stringData !== 'object') return intent;
+  const { stringData: _s, ...rest } = intent;
+  const data = { ...((rest['data'] ?? {}) as Record<string, string>) };
+  for (const [k, v] of Object.entries(stringData as Record<string, unknown>)) data[k] = toBase64(String(v));
+  return { ...rest, data };
+}
+
+const QUANTITY_SUFFIX = /^[+-]?[0-9.]+([eE][+-]?[0-9]+|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)$/;
+
+/** "0.5" and "500m" are one quantity; the API server stores the canonical spelling. */
+function sameQuantity(a: string, b: string): boolean {
+  if (!QUANTITY_SUFFIX.test(a) && !QUANTITY_SUFFIX.test(b)) return false;
+  const x = parseQuantityMilli(a);
+  return x !== undefined && x === parseQuantityMilli(b);
 }
 
 function isEmptyContainer(v: unknown): boolean {
@@ -115,6 +144,8 @@ export function isDrifted(desired: unknown, live: unknown): boolean {
     return Object.entries(desired as Record<string, unknown>).some(([k, v]) => isDrifted(v, l[k]));
   }
   if (desired === live) return false;
+  if (desired === '' && live === undefined) return false;
+  if (typeof desired === 'string' && typeof live === 'string' && sameQuantity(desired, live)) return false;
   if ((typeof desired === 'number' || typeof desired === 'string') && typeof live !== 'object') {
     return String(desired) !== String(live);
   }

@@ -5,6 +5,7 @@ import { testMembers, type MemberInfo } from '../harness/members.ts';
 import { startScriptedHub, type ScriptedHub } from './scripted-hub.ts';
 import {
   configMap,
+  deployment,
   kubeGet,
   kubeSend,
   meta,
@@ -34,11 +35,38 @@ beforeAll(async () => {
   hub.upsert(configMap(ns, 'deleted', { v: '1' }));
   hub.upsert(configMap(ns, 'tombstoned', { v: '1' }));
   hub.upsert(configMap(ns, 'dropped', { v: '1' }));
+  // Shapes the API server rewrites (write-only stringData, quantities in another spelling, defaults):
+  // none of them may look like drift.
+  hub.upsert({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'steady', namespace: ns },
+    stringData: { pw: 'ünïcode' },
+  });
+  const dep = deployment(ns, 'steady', 1);
+  const pod = (
+    (dep['spec'] as Record<string, unknown>)['template'] as Record<string, Record<string, unknown>>
+  )['spec']!;
+  pod['containers'] = [
+    {
+      name: 'web',
+      image: 'nginx:1.27',
+      resources: { requests: { cpu: '0.5', memory: '64Mi' } },
+      ports: [{ containerPort: 80 }],
+    },
+  ];
+  hub.upsert(dep);
+  hub.upsert({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'steady', namespace: ns },
+    spec: { selector: { app: 'steady' }, ports: [{ port: 80, targetPort: 'http' }] },
+  });
   a = await startTestAgent(member, hub, { namespace: agentNs });
   await until(
     'all Ok',
     () =>
-      hub.statuses.size === 6 && [...hub.statuses.values()].every((s) => s.status === 'Ok')
+      hub.statuses.size === 9 && [...hub.statuses.values()].every((s) => s.status === 'Ok')
         ? true
         : undefined,
     60_000,
