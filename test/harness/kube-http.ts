@@ -24,6 +24,7 @@ export function kubeRequest(
   path: string,
   body?: unknown,
   timeoutMs = 5_000,
+  contentType = 'application/json',
 ): Promise<KubeResponse> {
   const url = new URL(path, ep.server);
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -36,7 +37,7 @@ export function kubeRequest(
         headers: {
           authorization: `Bearer ${ep.token}`,
           accept: 'application/json',
-          ...(payload ? { 'content-type': 'application/json' } : {}),
+          ...(payload ? { 'content-type': contentType } : {}),
         },
         timeout: timeoutMs,
       },
