@@ -37,6 +37,13 @@ export interface MemberObjectsContext {
    * its current count) rather than being planned; without either it gets no object.
    */
   previousReplicas?: Record<string, number>;
+  /**
+   * Decides the replicas each cluster is told, given the plan for the ready candidates (plan +
+   * overflow) and the held counts of the others. The hub's failover rollout uses it to move
+   * replicas make-before-break; without it the planned and held counts are sent as they are.
+   * Clusters it leaves out get no object.
+   */
+  assignReplicas?: (planned: Record<string, number>, held: Record<string, number>) => Record<string, number>;
 }
 
 /** Template metadata the member object never takes from the template. */
@@ -105,15 +112,21 @@ export function computeMemberObjects(resource: StoredResource, ctx: MemberObject
       estimatedCapacity: ctx.capacity ?? {},
       key: `${resource.namespace}/${resource.name}`,
     });
-    replicas = new Map(Object.entries(plan.plan).map(([c, n]) => [c, n + (plan?.overflow[c] ?? 0)]));
+    const planned: Record<string, number> = {};
+    for (const [c, n] of Object.entries(plan.plan)) planned[c] = n + (plan.overflow[c] ?? 0);
+    const heldCounts: Record<string, number> = {};
     held = [];
     for (const c of candidates) {
       if (ready.has(c)) continue;
       const keep = own(ctx.previousReplicas, c) ?? own(ctx.currentReplicas, c);
       if (keep === undefined) continue;
-      replicas.set(c, keep);
+      heldCounts[c] = keep;
       held.push(c);
     }
+    const assigned = ctx.assignReplicas
+      ? ctx.assignReplicas(planned, heldCounts)
+      : { ...planned, ...heldCounts };
+    replicas = new Map(Object.entries(assigned));
     targets = [...replicas.keys()].sort();
   } else {
     targets = computePlacement(ctx.clusters, placement);

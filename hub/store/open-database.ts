@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { FAILOVER_MIGRATION } from './failover-repo.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
+
+/** Every migration the hub applies; failover state has its own number block (10+). */
+export const ALL_MIGRATIONS: readonly Migration[] = [...MIGRATIONS, FAILOVER_MIGRATION];
 
 export type SqliteDatabase = Database.Database;
 
@@ -11,7 +15,10 @@ export type SqliteDatabase = Database.Database;
  * transaction is on disk before the caller answers, foreign keys on, migrations applied, and
  * the hub identity generated on first start.
  */
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): SqliteDatabase {
+export function openDatabase(
+  file: string,
+  migrations: readonly Migration[] = ALL_MIGRATIONS,
+): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
   try {

@@ -1,5 +1,6 @@
 import { createClustersRepo, type ClustersRepo } from './clusters-repo.ts';
 import { createEventsRepo, type EventsRepo } from './events-repo.ts';
+import { createFailoverRepo, type FailoverRepo } from './failover-repo.ts';
 import { createMetaRepo, type MetaRepo } from './meta-repo.ts';
 import { openDatabase, type SqliteDatabase } from './open-database.ts';
 import { createResourcesRepo, type ResourcesRepo } from './resources-repo.ts';
@@ -20,6 +21,7 @@ export interface Store {
   readonly slices: SlicesRepo;
   readonly status: StatusRepo;
   readonly events: EventsRepo;
+  readonly failover: FailoverRepo;
   /** Runs fn in one IMMEDIATE transaction; a throw rolls everything back. Nests as a savepoint. */
   transaction<T>(fn: () => T): T;
   /** Rows changed by this connection since it opened (SQLite total_changes()). */
@@ -40,6 +42,7 @@ export function openStore(file: string): Store {
     slices: createSlicesRepo(db),
     status: createStatusRepo(db),
     events: createEventsRepo(db),
+    failover: createFailoverRepo(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     totalChanges: () => totalChanges.get()!.n,
     close: () => {
