@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ALL_MIGRATIONS } from './open-database.ts';
 import { openStore, type Store } from './store.ts';
 
 let dir: string;
@@ -36,7 +37,9 @@ describe('store', () => {
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       const versions = raw.prepare('SELECT version FROM schema_migrations').all();
-      expect(versions).toEqual([{ version: 1 }]);
+      expect(versions).toEqual(
+        ALL_MIGRATIONS.map((m) => ({ version: m.version })).sort((a, b) => a.version - b.version),
+      );
     } finally {
       raw.close();
     }
