@@ -6,6 +6,7 @@ import {
   sourceOf,
   type ReconcileContext,
 } from './reconcile-slices.ts';
+import { DEFAULT_FAILOVER_SETTINGS } from './rollout-context.ts';
 import { loadRegistry } from './type-registry.ts';
 import type { WriteDeps } from './write-deps.ts';
 import type { WriteTxn } from './write-txn.ts';
@@ -17,7 +18,13 @@ export interface SourceRef {
 }
 
 function context(deps: WriteDeps, txn: WriteTxn): ReconcileContext {
-  return { txn, registry: loadRegistry(txn.store), clusters: clusterInfos(txn), log: deps.log };
+  return {
+    txn,
+    registry: loadRegistry(txn.store),
+    clusters: clusterInfos(txn),
+    log: deps.log,
+    failover: deps.failover ?? DEFAULT_FAILOVER_SETTINGS,
+  };
 }
 
 /**

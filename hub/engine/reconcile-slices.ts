@@ -3,6 +3,7 @@ import { toSourceKey } from '../../shared/object-key.ts';
 import type { ClusterInfo, StoredResource } from '../core/model.ts';
 import type { ComputeErrorRecord, SliceHead, SliceRow } from '../store/records.ts';
 import { canonicalJson, computeMemberObjects, type TypeRegistry } from './core-port.ts';
+import { rolloutContext, type FailoverSettings } from './rollout-context.ts';
 import { sha256Hex } from './secrets.ts';
 import type { WriteTxn } from './write-txn.ts';
 
@@ -30,15 +31,6 @@ function rspFor(txn: WriteTxn, resource: StoredResource): StoredResource | undef
   return rsp && spec?.targetKind === resource.kind ? rsp : undefined;
 }
 
-/** Ready replicas each cluster reports for the resource (kubefed plans with these). */
-function currentReplicas(txn: WriteTxn, source: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const s of txn.store.status.listBySource(source)) {
-    if (s.readyReplicas !== null) out[s.cluster] = s.readyReplicas;
-  }
-  return out;
-}
-
 /** Replicas last sent to each cluster, read from the live slice rows at the kind's replicas path. */
 function previousReplicas(rows: SliceRow[], replicasPath: string | undefined): Record<string, number> {
   const out: Record<string, number> = {};
@@ -59,6 +51,7 @@ export interface ReconcileContext {
   registry: TypeRegistry;
   clusters: ClusterInfo[];
   log: Logger;
+  failover: FailoverSettings;
 }
 
 /**
@@ -87,13 +80,21 @@ export function reconcileSource(
   if (resource && registration) {
     let result;
     try {
+      // Under an RSP, failover decides which clusters the planner sees and what each is told.
+      const rollout = rsp && rolloutContext(txn, ctx.failover, source, resource, rsp, ctx.clusters);
       result = computeMemberObjects(resource, {
-        clusters: only ? ctx.clusters.filter((c) => c.name === only) : ctx.clusters,
+        clusters: rollout
+          ? rollout.clusters
+          : only
+            ? ctx.clusters.filter((c) => c.name === only)
+            : ctx.clusters,
         registry: ctx.registry,
-        ...(rsp
+        ...(rsp && rollout
           ? {
               rsp,
-              currentReplicas: currentReplicas(txn, source),
+              currentReplicas: rollout.currentReplicas,
+              capacity: rollout.capacity,
+              assignReplicas: rollout.assignReplicas,
               previousReplicas: previousReplicas(
                 txn.store.slices.listFullBySource(source),
                 registration.replicasPath,
@@ -101,6 +102,7 @@ export function reconcileSource(
             }
           : {}),
       });
+      rollout?.commit();
     } catch (err) {
       // A resource the core cannot compute keeps its last slice: never delete on a failure.
       log.error({ err, source }, 'compute failed, slice left unchanged');
@@ -134,6 +136,8 @@ export function reconcileSource(
     txn.touched.add(row.cluster);
     writes++;
   };
+  // A cluster whose overrides fail keeps what it has (as kubefed does): an error is not a removal.
+  const failed = new Set(errors.map((e) => e.cluster));
   const seen = new Set<string>();
   for (const row of existing) {
     const id = `${row.cluster}\u0000${row.key}`;
@@ -141,7 +145,7 @@ export function reconcileSource(
     const next = wanted.get(id);
     if (next) {
       if (row.deleted || row.hash !== next.hash) write(next);
-    } else if (!row.deleted) {
+    } else if (!row.deleted && !failed.has(row.cluster)) {
       write({ ...row, deleted: true, manifest: null });
     }
   }

@@ -2,6 +2,7 @@ import type { Logger } from '../../shared/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { Clock } from './clock.ts';
+import type { FailoverSettings } from './rollout-context.ts';
 import { createWriteTxn, type WriteTxn } from './write-txn.ts';
 
 export interface SubmissionLimits {
@@ -19,6 +20,8 @@ export interface WriteDeps {
   heartbeatIntervalMs: number;
   bootstrapTokenTtlMs: number;
   bootstrapTokenMaxUses: number;
+  /** Failover timings (default DEFAULT_FAILOVER_SETTINGS). */
+  failover?: FailoverSettings;
 }
 
 /**

@@ -55,6 +55,8 @@ export interface FailoverRepo {
   deleteHealth(cluster: string): void;
   getRollout(source: string): WorkloadRolloutRecord | undefined;
   listRollouts(): WorkloadRolloutRecord[];
+  /** Sources whose rollout waits for replicas to become ready (to re-check readiness and timeouts). */
+  listWaitingRollouts(): string[];
   putRollout(r: WorkloadRolloutRecord, at: number): void;
   deleteRollout(source: string): void;
 }
@@ -89,6 +91,11 @@ export function createFailoverRepo(db: SqliteDatabase): FailoverRepo {
        failback_approved_at = excluded.failback_approved_at, updated_at = excluded.updated_at`,
   );
   const deleteRollout = db.prepare<[string]>('DELETE FROM workload_rollouts WHERE source = ?');
+  const listWaiting = db
+    .prepare<[], { source: string }>(
+      `SELECT source FROM workload_rollouts WHERE json_extract(state, '$.phase.kind') = 'ScalingUp' ORDER BY source`,
+    )
+    .pluck();
   const toRollout = (r: RolloutRow): WorkloadRolloutRecord => ({
     source: r.source,
     state: JSON.parse(r.state) as WorkloadRolloutState,
@@ -118,6 +125,7 @@ export function createFailoverRepo(db: SqliteDatabase): FailoverRepo {
       return r && toRollout(r);
     },
     listRollouts: () => listRollouts.all().map(toRollout),
+    listWaitingRollouts: () => listWaiting.all() as unknown as string[],
     putRollout: (r, at) => {
       putRollout.run({
         source: r.source,
