@@ -142,6 +142,10 @@ export interface AgentOptions {
   namespace?: string;
   stateDir?: string;
   labels?: Record<string, string>;
+  /** Dial this address instead of the hub's own (a TcpProxy, to cut the agent off). */
+  hubAddress?: string;
+  /** Heartbeat interval flag (default 1s: fast tests; failover tests use the hub's default). */
+  heartbeatInterval?: string;
   extraArgs?: string[];
 }
 
@@ -152,10 +156,15 @@ export async function startAgentProcess(
 ): Promise<AgentProcess> {
   const stateDir = opts.stateDir ?? mkdtempSync(path.join(tmpdir(), `fedhub-e2e-agent-${member.name}-`));
   const args = [
-    ['--hub', hub.grpcAddress, '--insecure', '--cluster-name', member.name],
+    ['--hub', opts.hubAddress ?? hub.grpcAddress, '--insecure', '--cluster-name', member.name],
     ['--kubeconfig', member.kubeconfigPath, '--state-dir', stateDir],
     ['--namespace', opts.namespace ?? 'fedhub-system', '--bootstrap-token', opts.bootstrapToken],
-    ['--heartbeat-interval', '1s', '--status-batch', '200ms', '--resync-period', '30s'],
+    opts.heartbeatInterval === undefined
+      ? ['--heartbeat-interval', '1s']
+      : opts.heartbeatInterval
+        ? ['--heartbeat-interval', opts.heartbeatInterval]
+        : [],
+    ['--status-batch', '200ms', '--resync-period', '30s'],
     Object.entries(opts.labels ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
     opts.extraArgs ?? [],
   ].flat();
