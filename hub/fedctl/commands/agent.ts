@@ -59,7 +59,24 @@ export async function runAgentManifests(cli: Cli, flags: AgentManifestsFlags): P
   const managed = flags.kinds
     ? parseKinds(flags.kinds)
     : managedFromRegistrations(await cli.registrations(true));
-  const hubCaPem = conn.certificateAuthority ? readCa(conn.certificateAuthority) : undefined;
+  let token: { token?: unknown; caPem?: unknown };
+  try {
+    token = await cli.client().request({
+      method: 'POST',
+      path: '/apis/v1/bootstrap-tokens',
+      body: { description: `agent for cluster ${flags.cluster}`, ...(ttlMs !== undefined ? { ttlMs } : {}) },
+    });
+  } catch (err) {
+    throw forObject(err, 'create failed', `bootstrap token for cluster/${flags.cluster}`);
+  }
+  if (typeof token.token !== 'string')
+    throw new CliError('the hub answered a bootstrap token request without a token');
+  // The context's CA wins; else the CA the hub hands out with the token (a hub with its own CA).
+  const hubCaPem = conn.certificateAuthority
+    ? readCa(conn.certificateAuthority)
+    : typeof token.caPem === 'string' && token.caPem !== ''
+      ? token.caPem
+      : undefined;
   const plaintext = new URL(conn.server).protocol === 'http:';
   const hubTrust: AgentManifestOptions['hubTrust'] =
     flags.insecure || (plaintext && !hubCaPem) ? 'insecure' : hubCaPem ? 'ca' : 'system';
@@ -72,18 +89,6 @@ export async function runAgentManifests(cli: Cli, flags: AgentManifestsFlags): P
     cli.io.stderr(
       `warning: --hub-address ${hubAddress} is a loopback address; a pod in the member cannot reach it\n`,
     );
-  let token: { token?: unknown };
-  try {
-    token = await cli.client().request({
-      method: 'POST',
-      path: '/apis/v1/bootstrap-tokens',
-      body: { description: `agent for cluster ${flags.cluster}`, ...(ttlMs !== undefined ? { ttlMs } : {}) },
-    });
-  } catch (err) {
-    throw forObject(err, 'create failed', `bootstrap token for cluster/${flags.cluster}`);
-  }
-  if (typeof token.token !== 'string')
-    throw new CliError('the hub answered a bootstrap token request without a token');
   const objects = renderAgentManifests({
     cluster: flags.cluster,
     labels,
