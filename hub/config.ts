@@ -4,6 +4,7 @@
  * before the hub starts. Nothing else in the hub reads process.env.
  */
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/errors.ts';
 
@@ -41,11 +42,32 @@ export interface HubConfig {
   keepaliveTimeoutMs: number;
   /** pino level. Default info. */
   logLevel: string;
+  /**
+   * Plaintext gRPC and HTTP (`--insecure`). Default false: TLS on both, with the certificate
+   * files below or a CA and serving certificate the hub makes in `<dataDir>/pki/`.
+   */
+  insecure: boolean;
+  /** Serving certificate and key (PEM), given together. Default: generated in `<dataDir>/pki/`. */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  /** The CA of tlsCertFile, handed to agents in bootstrap bundles. Default: none (public CA). */
+  tlsCaFile: string | undefined;
+  /** Extra names (DNS or IP) of the generated serving certificate. Default none. */
+  tlsSans: string[];
+  /** AES-256 key (32 bytes as base64 or hex) encrypting Secret data at rest. Default: none. */
+  encryptionKeyFile: string | undefined;
+  /** Where the first admin token is written (0600). Default `<dataDir>/admin-token`. */
+  adminTokenFile: string;
+  /** Per-client token bucket (per credential, else per address): refill per second and burst. Defaults 50, 200. */
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
+  /** Longest a REST request or a unary gRPC call may take. Default 30 s. */
+  requestTimeoutMs: number;
 }
 
-type Kind = 'string' | 'port' | 'duration' | 'bytes' | 'count';
+type Kind = 'string' | 'port' | 'duration' | 'bytes' | 'count' | 'switch' | 'list';
 interface OptionSpec {
-  key: Exclude<keyof HubConfig, 'dbFile'> | 'dbFile';
+  key: keyof HubConfig;
   flag: string;
   env: string;
   kind: Kind;
@@ -145,15 +167,79 @@ const SPECS: OptionSpec[] = [
     default: '10s',
   },
   { key: 'logLevel', flag: 'log-level', env: 'FEDHUB_LOG_LEVEL', kind: 'string', default: 'info' },
+  { key: 'insecure', flag: 'insecure', env: 'FEDHUB_INSECURE', kind: 'switch', default: 'false' },
+  {
+    key: 'tlsCertFile',
+    flag: 'tls-cert-file',
+    env: 'FEDHUB_TLS_CERT_FILE',
+    kind: 'string',
+    default: undefined,
+  },
+  { key: 'tlsKeyFile', flag: 'tls-key-file', env: 'FEDHUB_TLS_KEY_FILE', kind: 'string', default: undefined },
+  { key: 'tlsCaFile', flag: 'tls-ca-file', env: 'FEDHUB_TLS_CA_FILE', kind: 'string', default: undefined },
+  { key: 'tlsSans', flag: 'tls-san', env: 'FEDHUB_TLS_SANS', kind: 'list', default: '' },
+  {
+    key: 'encryptionKeyFile',
+    flag: 'encryption-key-file',
+    env: 'FEDHUB_ENCRYPTION_KEY_FILE',
+    kind: 'string',
+    default: undefined,
+  },
+  {
+    key: 'adminTokenFile',
+    flag: 'admin-token-file',
+    env: 'FEDHUB_ADMIN_TOKEN_FILE',
+    kind: 'string',
+    default: undefined,
+  },
+  {
+    key: 'rateLimitPerSecond',
+    flag: 'rate-limit',
+    env: 'FEDHUB_RATE_LIMIT',
+    kind: 'count',
+    default: '50',
+  },
+  {
+    key: 'rateLimitBurst',
+    flag: 'rate-limit-burst',
+    env: 'FEDHUB_RATE_LIMIT_BURST',
+    kind: 'count',
+    default: '200',
+  },
+  {
+    key: 'requestTimeoutMs',
+    flag: 'request-timeout',
+    env: 'FEDHUB_REQUEST_TIMEOUT',
+    kind: 'duration',
+    default: '30s',
+  },
 ];
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const BYTE_UNITS: Record<string, number> = { '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function convert(spec: OptionSpec, raw: string): string | number {
+const DNS_NAME =
+  /^(?=.{1,253}$)(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+function convert(spec: OptionSpec, raw: string): string | number | boolean | string[] {
   const name = spec.key;
   switch (spec.kind) {
+    case 'switch':
+      if (!['true', 'false', '1', '0', ''].includes(raw))
+        throw new ConfigError(`${name} must be true or false, got ${raw}`);
+      return raw === 'true' || raw === '1' || raw === '';
+    case 'list': {
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      for (const item of items) {
+        if (isIP(item) === 0 && !DNS_NAME.test(item))
+          throw new ConfigError(`${name}: ${JSON.stringify(item)} is neither a DNS name nor an IP address`);
+      }
+      return items;
+    }
     case 'string':
       if (raw.trim() === '') throw new ConfigError(`${name} must not be empty`);
       return raw;
@@ -187,7 +273,12 @@ function convert(spec: OptionSpec, raw: string): string | number {
 
 /** Help text listing every option, its environment variable and default. */
 export function hubConfigHelp(): string {
-  return SPECS.map((s) => `  --${s.flag} (${s.env}) default: ${s.default ?? '<data-dir>/fedhub.db'}`).join(
+  const fallback: Partial<Record<keyof HubConfig, string>> = {
+    dbFile: '<data-dir>/fedhub.db',
+    adminTokenFile: '<data-dir>/admin-token',
+    tlsCertFile: 'generated in <data-dir>/pki/',
+  };
+  return SPECS.map((s) => `  --${s.flag} (${s.env}) default: ${s.default ?? fallback[s.key] ?? 'none'}`).join(
     '\n',
   );
 }
@@ -200,24 +291,51 @@ export function compileHubConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): HubConfig {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: Object.fromEntries(SPECS.map((s) => [s.flag, { type: 'string' as const }])),
+      options: Object.fromEntries(
+        SPECS.map((s) => [
+          s.flag,
+          s.kind === 'switch'
+            ? { type: 'boolean' as const }
+            : s.kind === 'list'
+              ? { type: 'string' as const, multiple: true as const }
+              : { type: 'string' as const },
+        ]),
+      ),
       strict: true,
       allowPositionals: false,
     }));
   } catch (err) {
     throw new ConfigError((err as Error).message, { cause: err });
   }
-  const out: Record<string, string | number> = {};
+  const out: Record<string, string | number | boolean | string[]> = {};
   for (const spec of SPECS) {
-    const raw = (values[spec.flag] as string | undefined) ?? env[spec.env] ?? spec.default;
+    const given = values[spec.flag];
+    const flag = Array.isArray(given) ? given.join(',') : typeof given === 'boolean' ? String(given) : given;
+    const raw = flag ?? env[spec.env] ?? spec.default;
     if (raw !== undefined) out[spec.key] = convert(spec, raw);
   }
   const config = out as unknown as HubConfig;
   config.dbFile ??= path.join(config.dataDir, 'fedhub.db');
+  config.adminTokenFile ??= path.join(config.dataDir, 'admin-token');
+  if ((config.tlsCertFile === undefined) !== (config.tlsKeyFile === undefined)) {
+    throw new ConfigError('tlsCertFile and tlsKeyFile must be given together');
+  }
+  if (config.insecure && (config.tlsCertFile || config.tlsCaFile || config.tlsSans.length > 0)) {
+    throw new ConfigError('insecure: cannot be combined with tlsCertFile, tlsCaFile or tlsSans');
+  }
+  if (config.tlsCaFile && !config.tlsCertFile) {
+    throw new ConfigError('tlsCaFile needs tlsCertFile and tlsKeyFile');
+  }
+  if (config.tlsCertFile && config.tlsSans.length > 0) {
+    throw new ConfigError('tlsSans applies to the generated certificate only, not to tlsCertFile');
+  }
+  if (config.rateLimitBurst < config.rateLimitPerSecond) {
+    throw new ConfigError('rateLimitBurst must be >= rateLimitPerSecond');
+  }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${config.logLevel}`);
   }

@@ -23,9 +23,18 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const log = createLogger({ level: config.logLevel, name: 'fedhub-hub' });
-  const hub = await startHub(config, { log });
+  let hub;
+  try {
+    hub = await startHub(config, { log });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`fedhub hub: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
   // A line tools can wait for: the bound ports (useful with port 0).
-  log.info({ grpcPort: hub.grpcPort, httpPort: hub.httpPort, hubId: hub.hubId }, 'hub ready');
+  log.info({ grpcPort: hub.grpcPort, httpPort: hub.httpPort, hubId: hub.hubId, tls: hub.tls }, 'hub ready');
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, 'shutting down');

@@ -1,19 +1,29 @@
+import { writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import type { HubConfig } from './config.ts';
 import { systemClock, type Clock } from './engine/clock.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
-import { allowAllAdmin, type AdminAuthorizer } from './engine/admin-authorizer.ts';
+import type { AdminAuthorizer } from './engine/admin-authorizer.ts';
 import { startGrpcServer } from './grpc/grpc-server.ts';
 import { buildRestServer } from './rest/rest-server.ts';
+import { createRateLimiter } from './guard/rate-limiter.ts';
+import { createSealer, loadEncryptionKeys } from './store/sealer.ts';
 import { openStore, type Store } from './store/store.ts';
+import { ensureHubPki, loadTlsFiles, type HubTls } from './tls/hub-pki.ts';
 
 export interface HubDeps {
   /** Default: a pino logger at config.logLevel on stdout. */
   log?: Logger;
   /** Default: the system clock. */
   clock?: Clock;
-  /** Default: every admin call allowed. */
+  /** Default: admin tokens (read-only reads, admin writes). */
   authorizeAdmin?: AdminAuthorizer;
+  /**
+   * Shows the first admin token once, outside the structured log. Default: a "save this" line
+   * on stderr.
+   */
+  announceAdminToken?: (token: string, file: string) => void;
   /** Aborting it stops the hub as stop() does. */
   signal?: AbortSignal;
 }
@@ -24,6 +34,10 @@ export interface RunningHub {
   grpcPort: number;
   httpPort: number;
   hubId: string;
+  /** Whether gRPC and REST serve TLS (false only with --insecure). */
+  tls: boolean;
+  /** The CA agents and tools verify the hub with ('' with --insecure or operator files without a CA). */
+  caPem: string;
   /** For in-process tests and tools: the write path and the store behind it. */
   engine: Engine;
   store: Store;
@@ -35,6 +49,31 @@ export interface RunningHub {
 /** How long in-flight gRPC calls get to finish on stop before they are cut. */
 const GRPC_GRACE_MS = 5_000;
 
+function writeAdminTokenFile(file: string, token: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+const announceOnStderr = (token: string, file: string) => {
+  process.stderr.write(
+    `fedhub hub: initial admin token (save this; it is shown only once, and written to ${file}):\n${token}\n`,
+  );
+};
+
+/** Serving material: none with --insecure, the operator's files, or the hub's own PKI. */
+function tlsMaterial(config: HubConfig, now: number): HubTls | undefined {
+  if (config.insecure) return undefined;
+  if (config.tlsCertFile && config.tlsKeyFile) {
+    return loadTlsFiles({
+      certFile: config.tlsCertFile,
+      keyFile: config.tlsKeyFile,
+      caFile: config.tlsCaFile,
+    });
+  }
+  return ensureHubPki(path.join(config.dataDir, 'pki'), config.tlsSans, new Date(now));
+}
+
 /**
  * Starts a hub: opens (or creates) the database, then serves gRPC and REST. Ports 0 bind free
  * ports; the bound ones are returned.
@@ -42,7 +81,13 @@ const GRPC_GRACE_MS = 5_000;
 export async function startHub(config: HubConfig, deps: HubDeps = {}): Promise<RunningHub> {
   const log = deps.log ?? createLogger({ level: config.logLevel, name: 'fedhub-hub' });
   const clock = deps.clock ?? systemClock;
-  const store = openStore(config.dbFile);
+  // Certificates are checked by peers against real time, not the hub's (test) clock.
+  const tls = tlsMaterial(config, Date.now());
+  if (!tls) log.warn({}, 'TLS is off (--insecure): tokens and credentials travel in plaintext');
+  const sealer = config.encryptionKeyFile
+    ? createSealer(loadEncryptionKeys(config.encryptionKeyFile))
+    : undefined;
+  const store = openStore(config.dbFile, sealer ? { sealer } : {});
   let state: HubLifecycle = 'Running';
   const setState = (next: HubLifecycle) => {
     state = next;
@@ -58,9 +103,36 @@ export async function startHub(config: HubConfig, deps: HubDeps = {}): Promise<R
       tombstoneRetentionMs: config.tombstoneRetentionMs,
     },
   );
+  let initial;
+  try {
+    initial = engine.ensureInitialAdminToken();
+    if (initial) {
+      writeAdminTokenFile(config.adminTokenFile, initial.token);
+      (deps.announceAdminToken ?? announceOnStderr)(initial.token, config.adminTokenFile);
+      log.info({ tokenId: initial.id, file: config.adminTokenFile }, 'initial admin token created');
+    }
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   let grpc: Awaited<ReturnType<typeof startGrpcServer>> | undefined;
-  const authorizeAdmin = deps.authorizeAdmin ?? allowAllAdmin;
-  const rest = buildRestServer({ engine, log, authorizeAdmin, isReady: () => state === 'Running' }, config);
+  const authorizeAdmin = deps.authorizeAdmin ?? engine.authorizeAdmin;
+  const limiter = createRateLimiter(
+    { ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst },
+    clock,
+  );
+  const caPem = tls?.caPem ?? '';
+  const serving = tls && { certPem: tls.certPem, keyPem: tls.keyPem };
+  const rest = buildRestServer(
+    { engine, log, authorizeAdmin, isReady: () => state === 'Running' },
+    {
+      maxRequestBytes: config.maxRequestBytes,
+      requestTimeoutMs: config.requestTimeoutMs,
+      caPem,
+      limiter,
+      ...(serving ? { tls: serving } : {}),
+    },
+  );
   try {
     grpc = await startGrpcServer(
       { engine, log },
@@ -73,6 +145,10 @@ export async function startHub(config: HubConfig, deps: HubDeps = {}): Promise<R
         syncChunkBytes: config.syncChunkBytes,
         syncChunkObjects: config.syncChunkObjects,
         authorizeAdmin,
+        caPem,
+        limiter,
+        idleConnectionMs: 10 * config.requestTimeoutMs,
+        ...(serving ? { tls: serving } : {}),
       },
     );
     await rest.listen({ host: config.httpHost, port: config.httpPort });
@@ -105,13 +181,22 @@ export async function startHub(config: HubConfig, deps: HubDeps = {}): Promise<R
     })());
   deps.signal?.addEventListener('abort', () => void stop(), { once: true });
   log.info(
-    { hubId: store.meta.hubId(), grpcPort: grpc.port, httpPort, dbFile: config.dbFile },
+    {
+      hubId: store.meta.hubId(),
+      grpcPort: grpc.port,
+      httpPort,
+      dbFile: config.dbFile,
+      tls: tls?.source ?? 'off',
+      secretsAtRest: sealer ? 'encrypted' : 'plaintext',
+    },
     'hub started',
   );
   return {
     grpcPort: grpc.port,
     httpPort,
     hubId: store.meta.hubId(),
+    tls: tls !== undefined,
+    caPem,
     engine,
     store,
     lifecycle: () => state,

@@ -37,6 +37,7 @@ export function authenticateCluster(deps: WriteDeps, credential: string | undefi
   if (!credential) throw new UnauthenticatedError('missing authorization: Bearer <credential>');
   const cluster = deps.store.clusters.findByCredentialHash(sha256Hex(credential));
   if (!cluster) throw new UnauthenticatedError('unknown credential');
+  if (cluster.revokedAt !== null) throw new UnauthenticatedError(`cluster ${cluster.name} is revoked`);
   return cluster;
 }
 
@@ -62,6 +63,7 @@ export function registerCluster(deps: WriteDeps, input: RegisterInput): Register
     ? deps.store.clusters.findByCredentialHash(sha256Hex(input.credential))
     : undefined;
   if (known) {
+    if (known.revokedAt !== null) throw new UnauthenticatedError(`cluster ${known.name} is revoked`);
     requireSameCluster(known, input.clusterName);
     if (!sameJson(known.agentLabels, input.labels) || !sameJson(known.facts, input.facts)) {
       runWrite(deps, (txn) => {
@@ -85,7 +87,13 @@ export function registerCluster(deps: WriteDeps, input: RegisterInput): Register
       throw new UnauthenticatedError('invalid bootstrap token');
     }
     if (token.expiresAt <= txn.now) throw new UnauthenticatedError('bootstrap token expired');
-    if (txn.store.clusters.get(input.clusterName)) {
+    const existing = txn.store.clusters.get(input.clusterName);
+    if (existing && existing.revokedAt !== null) {
+      throw new PermissionDeniedError(
+        `cluster ${input.clusterName} is revoked; an admin must delete it before it can register again`,
+      );
+    }
+    if (existing) {
       throw new AlreadyExistsError(`cluster ${input.clusterName} is registered with another credential`);
     }
     if (!txn.store.tokens.consume(token.id))
@@ -186,9 +194,17 @@ export interface NewTokenOutput {
   maxUses: number;
 }
 
+/** A bootstrap token lives at most a year: it is meant for one registration soon. */
+const MAX_TOKEN_TTL_MS = 365 * 86_400_000;
+
 export function createBootstrapToken(deps: WriteDeps, input: NewTokenInput): NewTokenOutput {
   const ttlMs = input.ttlMs || deps.bootstrapTokenTtlMs;
   const maxUses = input.maxUses || deps.bootstrapTokenMaxUses;
+  const description = input.description ?? '';
+  if (typeof description !== 'string' || description.length > 256)
+    throw new ValidationError('description', 'must be a string of at most 256 characters');
+  if (ttlMs > MAX_TOKEN_TTL_MS)
+    throw new ValidationError('ttlMs', `must be at most ${MAX_TOKEN_TTL_MS} (1 year)`);
   if (!Number.isSafeInteger(ttlMs) || ttlMs < 0)
     throw new ValidationError('ttlMs', 'must be a non-negative integer');
   if (!Number.isSafeInteger(maxUses) || maxUses < 0)
@@ -198,7 +214,7 @@ export function createBootstrapToken(deps: WriteDeps, input: NewTokenInput): New
     const t = {
       id,
       hash,
-      description: input.description ?? '',
+      description,
       createdAt: txn.now,
       expiresAt: txn.now + ttlMs,
       maxUses,

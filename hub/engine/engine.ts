@@ -26,7 +26,27 @@ import type { SourceRef } from './recompute.ts';
 import { toResourceView } from './resource-view.ts';
 import { readChanges, readSlice, type SliceRead } from './slice-reader.ts';
 import { recordStatusReport, type StatusReportInput, type StatusReportOutcome } from './status-writes.ts';
-import { runWrite, type SubmissionLimits, type WriteDeps } from './write-deps.ts';
+import { runWrite, type SubmissionLimits } from './write-deps.ts';
+import type { AdminAuthorizer } from './admin-authorizer.ts';
+import {
+  authenticateAdmin,
+  createAdminToken,
+  createTokenAuthorizer,
+  revokeAdminToken,
+  toAdminTokenView,
+  type AdminTokenView,
+  type NewAdminTokenInput,
+  type NewAdminTokenOutput,
+} from './admin-tokens.ts';
+import {
+  createAccessFeed,
+  deleteCluster,
+  revokeCluster,
+  rotateCredential,
+  type AccessDeps,
+  type AccessFeed,
+} from './cluster-access.ts';
+import { looksLikeClusterCredential } from './secrets.ts';
 
 export interface EngineOptions {
   limits: SubmissionLimits;
@@ -43,9 +63,10 @@ export interface ResourceQuery {
 }
 
 /** A cluster as the admin APIs show it (no credential hash). */
-export type ClusterView = Omit<ClusterRecord, 'registeredAt' | 'lastHeartbeatAt'> & {
+export type ClusterView = Omit<ClusterRecord, 'registeredAt' | 'lastHeartbeatAt' | 'revokedAt'> & {
   registeredAt: string;
   lastHeartbeatAt: string | null;
+  revokedAt: string | null;
 };
 
 /** Everything the transports (REST, gRPC) may do; every write goes through runWrite. */
@@ -72,6 +93,29 @@ export interface Engine {
   /** Prunes tombstones and events older than the retention; returns tombstones pruned and the compacted revision. */
   compact(): { pruned: number; compactedRevision: number };
   heartbeatIntervalMs(): number;
+  /** Fired after a commit that changed who may act for a cluster (rotation, revocation, deletion). */
+  readonly access: AccessFeed;
+  /** Revokes a cluster's access; its streams end. Idempotent. */
+  revokeCluster(name: string): ClusterView;
+  /** Deletes a cluster with its slice and statuses; its streams end. */
+  deleteCluster(name: string): void;
+  /** A new credential for the caller's cluster; the presented one is refused from then on. */
+  rotateCredential(cluster: ClusterRecord, presented: string): { credential: string };
+  createAdminToken(input: NewAdminTokenInput): NewAdminTokenOutput;
+  listAdminTokens(): AdminTokenView[];
+  revokeAdminToken(id: string): AdminTokenView;
+  /** The admin-token authorizer both transports run before every admin call. */
+  authorizeAdmin: AdminAuthorizer;
+  /**
+   * Creates the first `admin` token when the hub has none; returns it (to show once), else
+   * undefined.
+   */
+  ensureInitialAdminToken(): NewAdminTokenOutput | undefined;
+  /**
+   * Who a bearer value belongs to, for per-client limits: `cluster:<name>` or `admin:<id>` when
+   * it is valid, else undefined.
+   */
+  identify(token: string | undefined): string | undefined;
 }
 
 export function toClusterView(c: ClusterRecord): ClusterView {
@@ -79,6 +123,7 @@ export function toClusterView(c: ClusterRecord): ClusterView {
     ...c,
     registeredAt: new Date(c.registeredAt).toISOString(),
     lastHeartbeatAt: c.lastHeartbeatAt === null ? null : new Date(c.lastHeartbeatAt).toISOString(),
+    revokedAt: c.revokedAt === null ? null : new Date(c.revokedAt).toISOString(),
   };
 }
 
@@ -91,7 +136,8 @@ export function createEngine(
   options: EngineOptions,
 ): Engine {
   const feed = createChangeFeed();
-  const deps: WriteDeps = { ...base, ...options, feed };
+  const access = createAccessFeed();
+  const deps: AccessDeps = { ...base, ...options, feed, access };
   const { store } = base;
   return {
     feed,
@@ -142,5 +188,27 @@ export function createEngine(
         return { pruned, compactedRevision: Math.max(compacted, maxRevision) };
       }),
     heartbeatIntervalMs: () => options.heartbeatIntervalMs,
+    access,
+    revokeCluster: (name) => toClusterView(revokeCluster(deps, name)),
+    deleteCluster: (name) => deleteCluster(deps, name),
+    rotateCredential: (cluster, presented) => ({ credential: rotateCredential(deps, cluster, presented) }),
+    createAdminToken: (input) => createAdminToken(deps, input),
+    listAdminTokens: () => store.adminTokens.list().map(toAdminTokenView),
+    revokeAdminToken: (id) => revokeAdminToken(deps, id),
+    authorizeAdmin: createTokenAuthorizer(store),
+    ensureInitialAdminToken: () =>
+      store.adminTokens.count() === 0
+        ? createAdminToken(deps, { role: 'admin', description: 'initial admin token' })
+        : undefined,
+    identify: (token) => {
+      if (!token) return undefined;
+      try {
+        return looksLikeClusterCredential(token)
+          ? `cluster:${authenticateCluster(deps, token).name}`
+          : `admin:${authenticateAdmin(store, token).id}`;
+      } catch {
+        return undefined;
+      }
+    },
   };
 }

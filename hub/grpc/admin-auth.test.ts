@@ -29,7 +29,7 @@ describe('admin authorization hook', () => {
     ['without a token', undefined, 401],
     ['with the right token', 'let-me-in', 200],
   ])('answers REST %s accordingly', async (_name, token, code) => {
-    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const headers: Record<string, string> = { authorization: token ? `Bearer ${token}` : '' };
     const res = await t.http('GET', '/apis/v1/clusters', undefined, undefined, headers);
     expect(res.status).toBe(code);
     expect(seen).toEqual(['GET /apis/v1/clusters']);

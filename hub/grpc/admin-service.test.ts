@@ -1,7 +1,7 @@
 // Pins AdminService over real gRPC: the REST operations with named errors mapped to gRPC status codes.
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { grpcClient, type GrpcClient } from '../../test/hub/support/grpc-clients.ts';
+import type { GrpcClient } from '../../test/hub/support/grpc-clients.ts';
 import { startTestHub, type TestHub } from '../../test/hub/support/hub-fixture.ts';
 
 type Msg = Record<string, unknown>;
@@ -18,8 +18,8 @@ let t: TestHub;
 let admin: GrpcClient;
 
 beforeEach(async () => {
-  t = await startTestHub();
-  admin = grpcClient('AdminService', t.hub.grpcPort);
+  t = await startTestHub({ tls: true });
+  admin = t.grpc('AdminService');
   for (const [name, env] of [
     ['a', 'prod'],
     ['b', 'dev'],

@@ -3,7 +3,7 @@ import { ValidationError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { AdminAuthorizer } from '../engine/admin-authorizer.ts';
-import { bearerToken } from './call-auth.ts';
+import { bearerToken, type CallGuard } from './call-auth.ts';
 import { unary } from './unary.ts';
 
 interface Ref {
@@ -25,10 +25,14 @@ export function createAdminService(deps: {
   engine: Engine;
   log: Logger;
   authorize: AdminAuthorizer;
+  guard: CallGuard;
+  /** Handed out with bootstrap tokens and by GetCa; '' without one. */
+  caPem: string;
 }): UntypedServiceImplementation {
-  const { engine, log, authorize } = deps;
+  const { engine, log, authorize, guard, caPem } = deps;
   const admin = <Req, Res>(method: string, fn: (req: Req) => Res) =>
     unary<Req, Res>(log, (call: ServerUnaryCall<Req, Res>) => {
+      guard(call);
       authorize(bearerToken(call.metadata as Metadata), `AdminService/${method}`);
       return fn(call.request);
     });
@@ -57,8 +61,31 @@ export function createAdminService(deps: {
     })),
     CreateBootstrapToken: admin(
       'CreateBootstrapToken',
-      (req: { ttlMs: number; maxUses: number; description: string }) =>
-        engine.createBootstrapToken({ ttlMs: req.ttlMs, maxUses: req.maxUses, description: req.description }),
+      (req: { ttlMs: number; maxUses: number; description: string }) => ({
+        ...engine.createBootstrapToken({
+          ttlMs: req.ttlMs,
+          maxUses: req.maxUses,
+          description: req.description,
+        }),
+        caPem,
+      }),
     ),
+    RevokeCluster: admin('RevokeCluster', (req: { name: string }) => ({
+      clusterJson: JSON.stringify(engine.revokeCluster(req.name)),
+    })),
+    DeleteCluster: admin('DeleteCluster', (req: { name: string }) => {
+      engine.deleteCluster(req.name);
+      return { deleted: true };
+    }),
+    CreateAdminToken: admin('CreateAdminToken', (req: { role: string; description: string }) =>
+      engine.createAdminToken({ role: req.role || undefined, description: req.description }),
+    ),
+    ListAdminTokens: admin('ListAdminTokens', () => ({
+      tokensJson: engine.listAdminTokens().map((t) => JSON.stringify(t)),
+    })),
+    RevokeAdminToken: admin('RevokeAdminToken', (req: { id: string }) => ({
+      tokenJson: JSON.stringify(engine.revokeAdminToken(req.id)),
+    })),
+    GetCa: admin('GetCa', () => ({ caPem })),
   };
 }

@@ -1,7 +1,7 @@
 // Pins the hub side of the agent protocol over real gRPC: registration, Sync snapshot/delta/live, auth and permission, status and heartbeats.
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collect, eventually, grpcClient, type GrpcClient } from '../../test/hub/support/grpc-clients.ts';
+import { collect, eventually, type GrpcClient } from '../../test/hub/support/grpc-clients.ts';
 import { manualClock, startTestHub, type TestHub } from '../../test/hub/support/hub-fixture.ts';
 
 type Msg = Record<string, unknown>;
@@ -33,8 +33,12 @@ const keysOf = (m: Msg) => (m['objects'] as Msg[]).map((o) => `${o['deleted'] ? 
 
 beforeEach(async () => {
   clock = manualClock();
-  t = await startTestHub({ clock, argv: ['--sync-chunk-objects', '2', '--tombstone-retention', '1h'] });
-  agent = grpcClient('AgentService', t.hub.grpcPort);
+  t = await startTestHub({
+    clock,
+    tls: true,
+    argv: ['--sync-chunk-objects', '2', '--tombstone-retention', '1h'],
+  });
+  agent = t.grpc('AgentService');
 });
 afterEach(async () => {
   agent.close();

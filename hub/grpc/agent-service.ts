@@ -3,7 +3,7 @@ import type { Logger } from '../../shared/logger.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { HeartbeatRequestMsg, RegisterRequestMsg, StatusReportMsg } from './agent-wire.ts';
 import { toFactsRecord } from './agent-wire.ts';
-import { bearerToken } from './call-auth.ts';
+import { bearerToken, type CallGuard } from './call-auth.ts';
 import type { ChunkLimits } from './chunk-slice.ts';
 import { handleSync, type StreamRegistry } from './sync-stream.ts';
 import { unary } from './unary.ts';
@@ -14,15 +14,19 @@ export function createAgentService(deps: {
   log: Logger;
   chunk: ChunkLimits;
   streams: StreamRegistry;
+  guard: CallGuard;
 }): UntypedServiceImplementation {
-  const { engine, log } = deps;
-  const authenticated = (metadata: Metadata, clusterName: string) => {
-    const cluster = engine.authenticateCluster(bearerToken(metadata));
-    engine.requireSameCluster(cluster, clusterName);
+  const { engine, log, guard } = deps;
+  type Call<Req> = { request: Req; metadata: Metadata; getPeer(): string };
+  const authenticated = (call: Call<{ clusterName: string }>) => {
+    guard(call);
+    const cluster = engine.authenticateCluster(bearerToken(call.metadata));
+    engine.requireSameCluster(cluster, call.request.clusterName);
     return cluster;
   };
   return {
-    Register: unary(log, (call: { request: RegisterRequestMsg; metadata: Metadata }) => {
+    Register: unary(log, (call: Call<RegisterRequestMsg>) => {
+      guard(call);
       const req = call.request;
       return engine.register({
         clusterName: req.clusterName,
@@ -33,9 +37,9 @@ export function createAgentService(deps: {
       });
     }),
     Sync: handleSync(deps),
-    ReportStatus: unary(log, (call: { request: StatusReportMsg; metadata: Metadata }) => {
+    ReportStatus: unary(log, (call: Call<StatusReportMsg>) => {
       const req = call.request;
-      const cluster = authenticated(call.metadata, req.clusterName);
+      const cluster = authenticated(call);
       const out = engine.reportStatus(cluster, {
         appliedRevision: req.appliedRevision,
         objects: req.objects,
@@ -43,9 +47,9 @@ export function createAgentService(deps: {
       });
       return { appliedRevision: out.appliedRevision };
     }),
-    Heartbeat: unary(log, (call: { request: HeartbeatRequestMsg; metadata: Metadata }) => {
+    Heartbeat: unary(log, (call: Call<HeartbeatRequestMsg>) => {
       const req = call.request;
-      const cluster = authenticated(call.metadata, req.clusterName);
+      const cluster = authenticated(call);
       const receivedAtMs = engine.heartbeat(cluster, {
         health: req.health,
         message: req.message,
@@ -53,6 +57,11 @@ export function createAgentService(deps: {
         appliedRevision: req.appliedRevision,
       });
       return { hubId: engine.hubId(), heartbeatIntervalMs: engine.heartbeatIntervalMs(), receivedAtMs };
+    }),
+    RotateCredential: unary(log, (call: Call<{ clusterName: string }>) => {
+      const cluster = authenticated(call);
+      const { credential } = engine.rotateCredential(cluster, bearerToken(call.metadata)!);
+      return { clusterName: cluster.name, credential };
     }),
   };
 }

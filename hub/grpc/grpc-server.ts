@@ -6,6 +6,8 @@ import { createAdminService } from './admin-service.ts';
 import { createAgentService } from './agent-service.ts';
 import { allowAllAdmin, type AdminAuthorizer } from '../engine/admin-authorizer.ts';
 import { createStreamRegistry } from './sync-stream.ts';
+import { createCallGuard } from './call-auth.ts';
+import type { RateLimiter } from '../guard/rate-limiter.ts';
 
 export interface GrpcServerOptions {
   host: string;
@@ -17,6 +19,14 @@ export interface GrpcServerOptions {
   syncChunkObjects: number;
   /** Admin call authorizer. Default: allow all. */
   authorizeAdmin?: AdminAuthorizer;
+  /** Serve TLS with this certificate and key; absent: plaintext (the hub's --insecure). */
+  tls?: { certPem: string; keyPem: string };
+  /** The CA handed out with bootstrap tokens. Default ''. */
+  caPem?: string;
+  /** Per-client limit on calls and stream opens. Default: none. */
+  limiter?: RateLimiter;
+  /** Connections without calls for this long are closed. Default: never. */
+  idleConnectionMs?: number;
 }
 
 export interface RunningGrpcServer {
@@ -36,7 +46,9 @@ export async function startGrpcServer(
     'grpc.keepalive_time_ms': opts.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': opts.keepaliveTimeoutMs,
     'grpc.keepalive_permit_without_calls': 1,
+    ...(opts.idleConnectionMs ? { 'grpc.max_connection_idle_ms': opts.idleConnectionMs } : {}),
   });
+  const guard = createCallGuard(deps.engine, opts.limiter);
   const streams = createStreamRegistry();
   const v1 = fedhubV1();
   const service = (name: string) => (v1[name] as ServiceClientConstructor).service;
@@ -46,19 +58,31 @@ export async function startGrpcServer(
       engine: deps.engine,
       log,
       streams,
+      guard,
       chunk: { maxBytes: opts.syncChunkBytes, maxObjects: opts.syncChunkObjects },
     }),
   );
   server.addService(
     service('AdminService'),
-    createAdminService({ engine: deps.engine, log, authorize: opts.authorizeAdmin ?? allowAllAdmin }),
+    createAdminService({
+      engine: deps.engine,
+      log,
+      authorize: opts.authorizeAdmin ?? allowAllAdmin,
+      guard,
+      caPem: opts.caPem ?? '',
+    }),
   );
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${opts.host}:${opts.port}`, ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    );
+    const creds = opts.tls
+      ? ServerCredentials.createSsl(
+          null,
+          [{ cert_chain: Buffer.from(opts.tls.certPem), private_key: Buffer.from(opts.tls.keyPem) }],
+          false,
+        )
+      : ServerCredentials.createInsecure();
+    server.bindAsync(`${opts.host}:${opts.port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
   });
-  log.info({ host: opts.host, port }, 'grpc listening');
+  log.info({ host: opts.host, port, tls: opts.tls !== undefined }, 'grpc listening');
   return {
     port,
     stop: async (graceMs) => {

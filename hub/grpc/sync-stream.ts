@@ -4,7 +4,7 @@ import type { Logger } from '../../shared/logger.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { SliceRow } from '../store/records.ts';
 import type { SyncMessageMsg, SyncRequestMsg } from './agent-wire.ts';
-import { bearerToken } from './call-auth.ts';
+import { bearerToken, type CallGuard } from './call-auth.ts';
 import { chunkSlice, type ChunkLimits } from './chunk-slice.ts';
 import { toGrpcStatus } from './to-grpc-status.ts';
 
@@ -41,6 +41,7 @@ export interface SyncDeps {
   log: Logger;
   chunk: ChunkLimits;
   streams: StreamRegistry;
+  guard: CallGuard;
 }
 
 /**
@@ -52,10 +53,15 @@ export function handleSync(deps: SyncDeps): (call: SyncCall) => void {
     const { engine } = deps;
     const req = call.request;
     let cluster: string;
-    try {
-      const owner = engine.authenticateCluster(bearerToken(call.metadata));
+    const presented = bearerToken(call.metadata);
+    const authorize = () => {
+      const owner = engine.authenticateCluster(presented);
       engine.requireSameCluster(owner, req.clusterName);
-      cluster = owner.name;
+      return owner.name;
+    };
+    try {
+      deps.guard(call);
+      cluster = authorize();
     } catch (err) {
       call.emit('error', toGrpcStatus(err, deps.log));
       return;
@@ -105,9 +111,21 @@ export function handleSync(deps: SyncDeps): (call: SyncCall) => void {
       dirty = true;
       void pump().catch(fail);
     });
+    // Rotation, revocation or deletion of the cluster: the stream lives only while its credential does.
+    const unsubscribeAccess = engine.access.subscribe(cluster, () => {
+      try {
+        authorize();
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        log.info({ reason: (err as Error).message }, 'sync stream ended: access withdrawn');
+        abort.abort();
+        call.emit('error', toGrpcStatus(err, deps.log));
+      }
+    });
     const close = () => {
       if (!abort.signal.aborted) abort.abort();
       unsubscribe();
+      unsubscribeAccess();
       deps.streams.delete(call);
     };
     call.on('cancelled', close);

@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { RateLimitedError } from '../guard/rate-limiter.ts';
 
 export type GrpcErrorStatus = Pick<ServiceError, 'code' | 'details' | 'message'>;
 
@@ -27,6 +28,7 @@ export function toGrpcStatus(err: unknown, log: Logger): GrpcErrorStatus {
   if (err instanceof AlreadyExistsError) return named(status.ALREADY_EXISTS, err);
   if (err instanceof UnauthenticatedError) return named(status.UNAUTHENTICATED, err);
   if (err instanceof PermissionDeniedError) return named(status.PERMISSION_DENIED, err);
+  if (err instanceof RateLimitedError) return named(status.RESOURCE_EXHAUSTED, err);
   log.error({ err }, 'unexpected error in gRPC handler');
   return { code: status.INTERNAL, details: 'internal error', message: 'internal error' };
 }

@@ -4,7 +4,7 @@ import type { Engine } from '../engine/engine.ts';
 const JSON_TYPES = ['application/json', 'application/merge-patch+json'];
 
 /** Clusters: list, get, label; and bootstrap tokens for registering new ones. */
-export function registerClusterRoutes(app: FastifyInstance, engine: Engine): void {
+export function registerClusterRoutes(app: FastifyInstance, engine: Engine, caPem: string): void {
   app.get<{ Querystring: { labelSelector?: string } }>('/apis/v1/clusters', async (req) => ({
     kind: 'ClusterList',
     items: engine.listClusters(req.query.labelSelector),
@@ -30,11 +30,15 @@ export function registerClusterRoutes(app: FastifyInstance, engine: Engine): voi
       async (req, reply) => {
         const body = req.body ?? {};
         reply.code(201);
-        return engine.createBootstrapToken({
-          ttlMs: body.ttlMs,
-          maxUses: body.maxUses,
-          description: body.description,
-        });
+        // The CA travels with the token: what an agent needs to verify the hub it registers with.
+        return {
+          ...engine.createBootstrapToken({
+            ttlMs: body.ttlMs,
+            maxUses: body.maxUses,
+            description: body.description,
+          }),
+          caPem,
+        };
       },
     );
   });

@@ -35,7 +35,7 @@ async function registerCluster(name: string, labels: Record<string, string> = {}
 const liveSlice = (cluster: string) => t.hub.store.slices.listLive(cluster).map((r) => r.key);
 
 beforeEach(async () => {
-  t = await startTestHub();
+  t = await startTestHub({ tls: true });
   await registerCluster('a', { env: 'prod' });
   await registerCluster('b', { env: 'dev' });
 });

@@ -7,6 +7,7 @@ import {
 } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { DocumentLimitError, MalformedDocumentError } from '../engine/core-port.ts';
+import { RateLimitedError } from '../guard/rate-limiter.ts';
 
 /** A failure as the REST API answers it, in the shape of a Kubernetes Status. */
 export interface StatusBody {
@@ -58,6 +59,7 @@ export function toHttpError(err: unknown, log: Logger): StatusBody {
   if (err instanceof AlreadyExistsError) return status(409, 'AlreadyExists', err.message);
   if (err instanceof UnauthenticatedError) return status(401, 'Unauthorized', err.message);
   if (err instanceof PermissionDeniedError) return status(403, 'Forbidden', err.message);
+  if (err instanceof RateLimitedError) return status(429, 'TooManyRequests', err.message);
   const code = (err as { code?: unknown }).code;
   const known = typeof code === 'string' ? FASTIFY_CODES[code] : undefined;
   if (known) return status(known[0], known[1], (err as Error).message);

@@ -15,6 +15,7 @@ interface Row {
   health_message: string;
   ready: number;
   applied_revision: number;
+  revoked_at: number | null;
 }
 
 export interface NewCluster {
@@ -46,6 +47,12 @@ export interface ClustersRepo {
   recordHeartbeat(name: string, hb: HeartbeatRecord): void;
   setAppliedRevision(name: string, revision: number): void;
   setReady(name: string, ready: boolean): void;
+  /** Marks the cluster revoked (and not ready); false when it is unknown or already revoked. */
+  revoke(name: string, at: number): boolean;
+  /** Removes the cluster row; false when unknown. */
+  delete(name: string): boolean;
+  /** Swaps the credential hash when the current one is `oldHash`; false otherwise. */
+  replaceCredentialHash(name: string, oldHash: string, newHash: string): boolean;
 }
 
 /** Agent labels with the admin's changes laid over them (null removes). */
@@ -73,6 +80,7 @@ function fromRow(r: Row): ClusterRecord {
     healthMessage: r.health_message,
     ready: r.ready === 1,
     appliedRevision: r.applied_revision,
+    revokedAt: r.revoked_at,
   };
 }
 
@@ -94,7 +102,18 @@ export function createClustersRepo(db: SqliteDatabase): ClustersRepo {
   );
   const setApplied = db.prepare<[number, string]>('UPDATE clusters SET applied_revision = ? WHERE name = ?');
   const setReady = db.prepare<[number, string]>('UPDATE clusters SET ready = ? WHERE name = ?');
+  const revoke = db.prepare<[number, string]>(
+    'UPDATE clusters SET revoked_at = ?, ready = 0 WHERE name = ? AND revoked_at IS NULL',
+  );
+  const del = db.prepare<[string]>('DELETE FROM clusters WHERE name = ?');
+  const replaceCredential = db.prepare<[string, string, string]>(
+    'UPDATE clusters SET credential_hash = ? WHERE name = ? AND credential_hash = ? AND revoked_at IS NULL',
+  );
   return {
+    revoke: (name, at) => revoke.run(at, name).changes > 0,
+    delete: (name) => del.run(name).changes > 0,
+    replaceCredentialHash: (name, oldHash, newHash) =>
+      replaceCredential.run(newHash, name, oldHash).changes > 0,
     get: (name) => {
       const row = get.get(name);
       return row && fromRow(row);

@@ -3,6 +3,7 @@
  * it in schema_migrations; never edit one that has shipped, add the next number instead.
  */
 import { CLUSTER_HEALTHS, OBJECT_HEALTHS, PER_CLUSTER_STATUSES } from '../../shared/vocabulary.ts';
+import { ADMIN_ROLES } from './records.ts';
 
 export interface Migration {
   version: number;
@@ -119,6 +120,22 @@ CREATE TABLE events (
   object  TEXT NOT NULL,
   message TEXT NOT NULL
 );
+`,
+  },
+  {
+    version: 2,
+    name: 'admin tokens and cluster revocation',
+    sql: `
+CREATE TABLE admin_tokens (
+  id          TEXT PRIMARY KEY,
+  hash        TEXT NOT NULL,
+  role        TEXT NOT NULL CHECK (role IN (${sqlList(ADMIN_ROLES)})),
+  description TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  revoked_at  INTEGER
+) WITHOUT ROWID;
+
+ALTER TABLE clusters ADD COLUMN revoked_at INTEGER;
 `,
   },
 ];

@@ -30,6 +30,8 @@ export interface ClusterRecord {
   healthMessage: string;
   ready: boolean;
   appliedRevision: number;
+  /** When an admin revoked the cluster's access (ms); null while it may connect. */
+  revokedAt: number | null;
 }
 
 export interface BootstrapTokenRecord {
@@ -40,6 +42,20 @@ export interface BootstrapTokenRecord {
   expiresAt: number;
   maxUses: number;
   uses: number;
+}
+
+/** What an admin token may do: `read-only` reads, `admin` also writes and mints tokens. */
+export const ADMIN_ROLES = ['read-only', 'admin'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+export interface AdminTokenRecord {
+  id: string;
+  /** sha256 of the token's secret part, hex. */
+  hash: string;
+  role: AdminRole;
+  description: string;
+  createdAt: number;
+  revokedAt: number | null;
 }
 
 export interface SliceRow {

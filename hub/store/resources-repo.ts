@@ -1,6 +1,12 @@
 import type { Labels } from '../core/model.ts';
 import type { SqliteDatabase } from './open-database.ts';
 import type { ResourceRecord } from './records.ts';
+import { isSealed, openSealed, type Sealer } from './sealer.ts';
+
+/** Federated kinds whose body holds Secret data: sealed at rest when the hub has a key. */
+export const isSecretKind = (kind: string): boolean => kind === 'FederatedSecret';
+export const resourceAad = (kind: string, namespace: string, name: string) =>
+  `resources/${kind}/${namespace}/${name}`;
 
 interface Row {
   kind: string;
@@ -28,7 +34,10 @@ export interface ResourcesRepo {
   delete(kind: string, namespace: string, name: string): boolean;
 }
 
-function fromRow(r: Row): ResourceRecord {
+function fromRow(r: Row, sealer: Sealer | undefined): ResourceRecord {
+  const body = isSealed(r.body)
+    ? openSealed(sealer, r.body, resourceAad(r.kind, r.namespace, r.name))
+    : r.body;
   return {
     apiVersion: r.api_version,
     kind: r.kind,
@@ -36,14 +45,15 @@ function fromRow(r: Row): ResourceRecord {
     name: r.name,
     generation: r.generation,
     labels: JSON.parse(r.labels) as Labels,
-    body: JSON.parse(r.body) as Record<string, unknown>,
+    body: JSON.parse(body) as Record<string, unknown>,
     hash: r.hash,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
 }
 
-export function createResourcesRepo(db: SqliteDatabase): ResourcesRepo {
+export function createResourcesRepo(db: SqliteDatabase, sealer?: Sealer): ResourcesRepo {
+  const read = (r: Row) => fromRow(r, sealer);
   const get = db.prepare<[string, string, string], Row>(
     'SELECT * FROM resources WHERE kind = ? AND namespace = ? AND name = ?',
   );
@@ -65,10 +75,10 @@ export function createResourcesRepo(db: SqliteDatabase): ResourcesRepo {
   return {
     get: (kind, namespace, name) => {
       const row = get.get(kind, namespace, name);
-      return row && fromRow(row);
+      return row && read(row);
     },
     list: (filter = {}) =>
-      list.all({ kind: filter.kind ?? null, namespace: filter.namespace ?? null }).map(fromRow),
+      list.all({ kind: filter.kind ?? null, namespace: filter.namespace ?? null }).map(read),
     upsert: (r) => {
       upsert.run({
         kind: r.kind,
@@ -77,7 +87,10 @@ export function createResourcesRepo(db: SqliteDatabase): ResourcesRepo {
         apiVersion: r.apiVersion,
         generation: r.generation,
         labels: JSON.stringify(r.labels),
-        body: JSON.stringify(r.body),
+        body:
+          sealer && isSecretKind(r.kind)
+            ? sealer.seal(JSON.stringify(r.body), resourceAad(r.kind, r.namespace, r.name))
+            : JSON.stringify(r.body),
         hash: r.hash,
         createdAt: r.createdAt,
         updatedAt: r.updatedAt,

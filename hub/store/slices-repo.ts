@@ -1,5 +1,10 @@
 import type { SqliteDatabase } from './open-database.ts';
 import type { SliceHead, SliceRow } from './records.ts';
+import { isSealed, openSealed, type Sealer } from './sealer.ts';
+
+/** Slice rows whose manifest is a Secret: sealed at rest when the hub has a key. */
+export const isSecretKey = (key: string): boolean => key.startsWith('core/Secret/');
+export const sliceAad = (cluster: string, key: string) => `slice_objects/${cluster}/${key}`;
 
 interface Row {
   cluster: string;
@@ -26,22 +31,36 @@ export interface SlicesRepo {
   upsert(row: SliceRow): void;
   /** Removes tombstones changed before `before`; returns how many and the highest revision removed. */
   pruneTombstones(before: number): { pruned: number; maxRevision: number };
+  /** Removes every row of a cluster (a deleted cluster); returns how many. */
+  deleteCluster(cluster: string): number;
 }
 
-function fromRow(r: Row): SliceRow {
-  return {
+export function createSlicesRepo(db: SqliteDatabase, sealer?: Sealer): SlicesRepo {
+  const fromRow = (r: Row): SliceRow => ({
     cluster: r.cluster,
     key: r.key,
     source: r.source,
     revision: r.revision,
     deleted: r.deleted === 1,
-    manifest: r.manifest,
+    manifest:
+      r.manifest !== null && isSealed(r.manifest)
+        ? openSealed(sealer, r.manifest, sliceAad(r.cluster, r.key))
+        : r.manifest,
     hash: r.hash,
     changedAt: r.changed_at,
-  };
+  });
+  const toStored = (row: SliceRow): string | null =>
+    row.manifest !== null && sealer && isSecretKey(row.key)
+      ? sealer.seal(row.manifest, sliceAad(row.cluster, row.key))
+      : row.manifest;
+  return createRepo(db, fromRow, toStored);
 }
 
-export function createSlicesRepo(db: SqliteDatabase): SlicesRepo {
+function createRepo(
+  db: SqliteDatabase,
+  fromRow: (r: Row) => SliceRow,
+  toStored: (row: SliceRow) => string | null,
+): SlicesRepo {
   const get = db.prepare<[string, string], Row>('SELECT * FROM slice_objects WHERE cluster = ? AND key = ?');
   const bySource = db.prepare<[string], Omit<Row, 'manifest'>>(
     `SELECT cluster, key, source, revision, deleted, hash, changed_at FROM slice_objects
@@ -67,7 +86,9 @@ export function createSlicesRepo(db: SqliteDatabase): SlicesRepo {
     'SELECT count(*) AS n, max(revision) AS maxRevision FROM slice_objects WHERE deleted = 1 AND changed_at < ?',
   );
   const prune = db.prepare<[number]>('DELETE FROM slice_objects WHERE deleted = 1 AND changed_at < ?');
+  const delCluster = db.prepare<[string]>('DELETE FROM slice_objects WHERE cluster = ?');
   return {
+    deleteCluster: (cluster) => delCluster.run(cluster).changes,
     get: (cluster, key) => {
       const r = get.get(cluster, key);
       return r && fromRow(r);
@@ -86,7 +107,7 @@ export function createSlicesRepo(db: SqliteDatabase): SlicesRepo {
     listLive: (cluster) => live.all(cluster).map(fromRow),
     listSince: (cluster, revision) => since.all(cluster, revision).map(fromRow),
     upsert: (row) => {
-      upsert.run({ ...row, deleted: row.deleted ? 1 : 0 });
+      upsert.run({ ...row, manifest: toStored(row), deleted: row.deleted ? 1 : 0 });
     },
     pruneTombstones: (before) => {
       const { n, maxRevision } = maxTombstone.get(before)!;

@@ -36,6 +36,8 @@ export interface StatusRepo {
   listBySource(source: string): ObjectStatusRecord[];
   upsert(s: ObjectStatusRecord): void;
   remove(cluster: string, key: string): boolean;
+  /** Removes every status and compute error of a cluster (a deleted cluster). */
+  deleteCluster(cluster: string): void;
   listComputeErrors(source: string): ComputeErrorRecord[];
   /** Replaces every compute error of `source` with `errors`. */
   replaceComputeErrors(source: string, errors: ComputeErrorRecord[]): void;
@@ -87,6 +89,8 @@ export function createStatusRepo(db: SqliteDatabase): StatusRepo {
        unschedulable_since_ms = excluded.unschedulable_since_ms, updated_at = excluded.updated_at`,
   );
   const remove = db.prepare<[string, string]>('DELETE FROM object_status WHERE cluster = ? AND key = ?');
+  const delClusterStatus = db.prepare<[string]>('DELETE FROM object_status WHERE cluster = ?');
+  const delClusterErrors = db.prepare<[string]>('DELETE FROM compute_errors WHERE cluster = ?');
   const errors = db.prepare<[string], ErrorRow>(
     'SELECT * FROM compute_errors WHERE source = ? ORDER BY cluster',
   );
@@ -105,6 +109,10 @@ export function createStatusRepo(db: SqliteDatabase): StatusRepo {
       upsert.run({ ...s, conditions: JSON.stringify(s.conditions) });
     },
     remove: (cluster, key) => remove.run(cluster, key).changes > 0,
+    deleteCluster: (cluster) => {
+      delClusterStatus.run(cluster);
+      delClusterErrors.run(cluster);
+    },
     listComputeErrors: (source) =>
       errors.all(source).map((r) => ({
         cluster: r.cluster,

@@ -1,3 +1,4 @@
+import { createAdminTokensRepo, type AdminTokensRepo } from './admin-tokens-repo.ts';
 import { createClustersRepo, type ClustersRepo } from './clusters-repo.ts';
 import { createEventsRepo, type EventsRepo } from './events-repo.ts';
 import { createFailoverRepo, type FailoverRepo } from './failover-repo.ts';
@@ -6,6 +7,8 @@ import { openDatabase, type SqliteDatabase } from './open-database.ts';
 import { createResourcesRepo, type ResourcesRepo } from './resources-repo.ts';
 import { createSlicesRepo, type SlicesRepo } from './slices-repo.ts';
 import { createStatusRepo, type StatusRepo } from './status-repo.ts';
+import { resealSecrets } from './reseal-secrets.ts';
+import type { Sealer } from './sealer.ts';
 import { createTokensRepo, type TokensRepo } from './tokens-repo.ts';
 
 /**
@@ -18,6 +21,7 @@ export interface Store {
   readonly resources: ResourcesRepo;
   readonly clusters: ClustersRepo;
   readonly tokens: TokensRepo;
+  readonly adminTokens: AdminTokensRepo;
   readonly slices: SlicesRepo;
   readonly status: StatusRepo;
   readonly events: EventsRepo;
@@ -29,17 +33,33 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(file: string): Store {
+export interface StoreOptions {
+  /** Seals Secret data at rest (FederatedSecret bodies, Secret manifests in slices). Default: none. */
+  sealer?: Sealer;
+}
+
+/**
+ * Opens the store. Secret rows are brought in line with `opts.sealer` first (sealed, or resealed
+ * with its primary key); a database with sealed rows and no sealer is a ConfigError.
+ */
+export function openStore(file: string, opts: StoreOptions = {}): Store {
   const db: SqliteDatabase = openDatabase(file);
+  try {
+    resealSecrets(db, opts.sealer);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const totalChanges = db.prepare<[], { n: number }>('SELECT total_changes() AS n');
   let closed = false;
   return {
     file,
     meta: createMetaRepo(db),
-    resources: createResourcesRepo(db),
+    resources: createResourcesRepo(db, opts.sealer),
     clusters: createClustersRepo(db),
     tokens: createTokensRepo(db),
-    slices: createSlicesRepo(db),
+    adminTokens: createAdminTokensRepo(db),
+    slices: createSlicesRepo(db, opts.sealer),
     status: createStatusRepo(db),
     events: createEventsRepo(db),
     failover: createFailoverRepo(db),

@@ -22,22 +22,37 @@ function metadataFor(credential: string | undefined): Metadata {
   return md;
 }
 
-export function grpcClient(service: 'AgentService' | 'AdminService', port: number): GrpcClient {
+/**
+ * A client of one service on 127.0.0.1:port: TLS trusting `caPem` (verified as `localhost`), or
+ * plaintext without it.
+ */
+export function grpcClient(
+  service: 'AgentService' | 'AdminService',
+  port: number,
+  opts: { caPem?: string; defaultCredential?: string } = {},
+): GrpcClient {
   const Ctor = fedhubV1()[service]!;
-  const client = new Ctor(`127.0.0.1:${port}`, credentials.createInsecure()) as Client &
-    Record<string, unknown>;
+  const channel = opts.caPem ? credentials.createSsl(Buffer.from(opts.caPem)) : credentials.createInsecure();
+  const client = new Ctor(
+    `127.0.0.1:${port}`,
+    channel,
+    opts.caPem ? { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' } : {},
+  ) as Client & Record<string, unknown>;
   return {
     call: <T>(method: string, req: object, credential?: string) =>
       new Promise<T>((resolve, reject) => {
-        (client[method] as Unary).call(client, req, metadataFor(credential), (err, res) =>
-          err ? reject(err) : resolve(res as T),
+        (client[method] as Unary).call(
+          client,
+          req,
+          metadataFor(credential ?? opts.defaultCredential),
+          (err, res) => (err ? reject(err) : resolve(res as T)),
         );
       }),
     stream: (method, req, credential) =>
       (client[method] as (r: unknown, md: Metadata) => ClientReadableStream<Record<string, unknown>>).call(
         client,
         req,
-        metadataFor(credential),
+        metadataFor(credential ?? opts.defaultCredential),
       ),
     close: () => client.close(),
   };
