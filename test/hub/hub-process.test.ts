@@ -1,10 +1,11 @@
-// Pins the hub as a process: it starts from its CLI on port 0, an acknowledged submission survives SIGKILL, SIGTERM stops it cleanly, bad options exit 2.
+// Pins the hub as a process: it starts from its CLI on port 0 with TLS and a first admin token shown once on stderr (never in the log), an acknowledged submission survives SIGKILL, SIGTERM stops it cleanly, --insecure warns, bad options exit 2.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { httpRequest } from './support/http-client.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -15,6 +16,8 @@ interface Started {
   child: ChildProcess;
   httpPort: number;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stdout: () => string;
+  stderr: () => string;
 }
 
 function run(args: string[]): ChildProcess {
@@ -28,8 +31,12 @@ function run(args: string[]): ChildProcess {
 }
 
 /** Starts the hub and waits (deadline 20 s) for its "hub ready" line. */
-async function startProcess(): Promise<Started> {
-  const child = run(['--data-dir', dir, '--grpc-port', '0', '--http-port', '0']);
+async function startProcess(extra: string[] = []): Promise<Started> {
+  const child = run(['--data-dir', dir, '--grpc-port', '0', '--http-port', '0', ...extra]);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -44,8 +51,20 @@ async function startProcess(): Promise<Started> {
     });
     child.on('exit', (code) => reject(new Error(`hub exited with ${code} before ready`)));
   });
-  return { child, httpPort, exited };
+  return { child, httpPort, exited, stdout: () => stdout, stderr: () => stderr };
 }
+
+const caPem = () => readFileSync(path.join(dir, 'pki', 'ca.crt'), 'utf8');
+const adminToken = () => readFileSync(path.join(dir, 'admin-token'), 'utf8').trim();
+const call = (port: number, method: string, urlPath: string, body?: string) =>
+  httpRequest({
+    port,
+    caPem: caPem(),
+    method,
+    path: urlPath,
+    body,
+    headers: { authorization: `Bearer ${adminToken()}` },
+  });
 
 const doc = `
 apiVersion: types.kubefed.io/v1beta1
@@ -64,24 +83,43 @@ afterAll(() => {
 describe('hub process', () => {
   it('keeps a submission acknowledged just before a SIGKILL', async () => {
     const first = await startProcess();
-    const res = await fetch(`http://127.0.0.1:${first.httpPort}/apis/v1/apply`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/yaml' },
-      body: doc,
-    });
+    const res = await call(first.httpPort, 'POST', '/apis/v1/apply', doc);
     expect(res.status).toBe(200);
+    const token = adminToken();
+    expect(token).toMatch(/^fha_/);
+    expect(statSync(path.join(dir, 'admin-token')).mode & 0o777).toBe(0o600);
+    expect(first.stderr()).toContain(`save this`);
+    expect(first.stderr()).toContain(token);
+    expect(first.stdout()).not.toContain(token);
     first.child.kill('SIGKILL');
     expect(await first.exited).toMatchObject({ signal: 'SIGKILL' });
 
     const second = await startProcess();
-    const got = await fetch(
-      `http://127.0.0.1:${second.httpPort}/apis/v1/resources/FederatedConfigMap/web/durable`,
-    );
+    const got = await call(second.httpPort, 'GET', '/apis/v1/resources/FederatedConfigMap/web/durable');
     expect(got.status).toBe(200);
-    expect(await got.json()).toMatchObject({ metadata: { name: 'durable', generation: 1 } });
+    expect(got.body).toMatchObject({ metadata: { name: 'durable', generation: 1 } });
+    // The token is shown once: a restart neither prints nor replaces it.
+    expect(second.stderr()).not.toContain(token);
+    expect(adminToken()).toBe(token);
+    const plain = await fetch(`http://127.0.0.1:${second.httpPort}/healthz`).catch((e: unknown) => e);
+    expect(plain).toBeInstanceOf(Error);
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('serves plaintext only with --insecure, and warns about it in the log', async () => {
+    const p = await startProcess(['--insecure']);
+    const res = await fetch(`http://127.0.0.1:${p.httpPort}/healthz`);
+    expect(res.status).toBe(200);
+    const warning = p
+      .stdout()
+      .split('\n')
+      .filter((l) => l.includes('--insecure'))
+      .map((l) => JSON.parse(l) as { level: number });
+    expect(warning).toEqual([expect.objectContaining({ level: 40 })]);
+    p.child.kill('SIGTERM');
+    await p.exited;
   });
 
   it('exits 2 naming the option when the configuration is bad', async () => {
