@@ -1,7 +1,7 @@
 import { ConfigError } from '../../shared/errors.ts';
 import type { SqliteDatabase } from './open-database.ts';
 import { isSecretKind, resourceAad } from './resources-repo.ts';
-import { isSealed, sealedKeyId, type Sealer } from './sealer.ts';
+import { isSealed, SealedDataError, sealedKeyId, type Sealer } from './sealer.ts';
 import { sliceAad } from './slices-repo.ts';
 
 /**
@@ -36,7 +36,15 @@ export function resealSecrets(db: SqliteDatabase, sealer: Sealer | undefined): n
   const next = (stored: string, aad: string): string | undefined => {
     if (!isSealed(stored)) return sealer.seal(stored, aad);
     if (sealedKeyId(stored) === sealer.primaryKeyId) return undefined;
-    return sealer.seal(sealer.open(stored, aad), aad);
+    try {
+      return sealer.seal(sealer.open(stored, aad), aad);
+    } catch (err) {
+      if (!(err instanceof SealedDataError)) throw err;
+      throw new ConfigError(
+        `encryptionKeyFile: the database holds Secret data sealed with key id ${err.keyId}, which this file cannot open; list that key after the new one to rotate`,
+        { cause: err },
+      );
+    }
   };
   const setBody = db.prepare<[string, string, string, string]>(
     'UPDATE resources SET body = ? WHERE kind = ? AND namespace = ? AND name = ?',

@@ -33,7 +33,7 @@ afterEach(() => {
 
 async function cluster(prefix: string): Promise<{ name: string; credential: string }> {
   const name = fresh(prefix);
-  const credential = await registerOverWire(t, agent, name);
+  const credential = await registerOverWire(t.hub.engine, agent, name);
   secrets.push(credential);
   return { name, credential };
 }
@@ -186,7 +186,7 @@ describe('revocation, deletion and rotation', () => {
       expect(t.hub.store.clusters.get(a.name)).toBeUndefined();
       expect(t.hub.store.slices.listLive(a.name)).toEqual([]);
       // A deleted name may register again, with a new credential.
-      const credential = await registerOverWire(t, agent, a.name);
+      const credential = await registerOverWire(t.hub.engine, agent, a.name);
       secrets.push(credential);
       expect(credential).not.toBe(a.credential);
     }

@@ -1,11 +1,11 @@
 /** Shared helpers of the security suites: register clusters over the wire, dump the store. */
 import Database from 'better-sqlite3';
 import type { GrpcClient } from '../hub/support/grpc-clients.ts';
-import type { TestHub } from '../hub/support/hub-fixture.ts';
+import type { Engine } from '../../hub/engine/engine.ts';
 
 /** Registers `name` over gRPC with a fresh bootstrap token; returns its credential. */
-export async function registerOverWire(t: TestHub, agent: GrpcClient, name: string): Promise<string> {
-  const { token } = t.hub.engine.createBootstrapToken({});
+export async function registerOverWire(engine: Engine, agent: GrpcClient, name: string): Promise<string> {
+  const { token } = engine.createBootstrapToken({});
   const res = await agent.call<{ credential: string }>('Register', {
     clusterName: name,
     labels: { env: 'test' },
