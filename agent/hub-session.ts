@@ -91,7 +91,7 @@ export function createHubSession(deps: HubSessionDeps, hubId: string, revision: 
         res = await hub.register({ ...base, bootstrapToken: bootstrap }, undefined, signal);
         if (!res.credential) throw new Error('hub returned no credential for a bootstrap registration');
         store.writeCredential(res.credential);
-        log.info({ cluster: deps.clusterName, hubId: res.hubId }, 'registered with bootstrap token');
+        log.info({ hubId: res.hubId }, 'registered with bootstrap token');
       }
       deps.onRegistered({ hubId: res.hubId, heartbeatIntervalMs: Number(res.heartbeatIntervalMs) || 0 });
       return { type: 'registered', hubId: res.hubId };

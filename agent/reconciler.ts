@@ -7,18 +7,17 @@
 import { fromObjectKey, toObjectKey } from '../shared/object-key.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { PerClusterStatus } from '../shared/vocabulary.ts';
-import { sortForApply, sortForDelete } from './core/apply-order.ts';
+import { groupByRank, sortForApply, sortForDelete } from './core/apply-order.ts';
 import { decideObject, toLiveView, type Decision } from './core/decide.ts';
 import type { DesiredObject, DesiredState } from './core/desired-set.ts';
-import { computeObservedState } from './core/health.ts';
 import {
   checkManifestKey,
   computeApplyIntent,
   computeImplicitNamespace,
   HASH_ANNOTATION,
 } from './core/intent.ts';
-import { computeUnschedulable, type ObjectStatusValue } from './core/object-status.ts';
-import { listPods } from './kube/cluster-facts.ts';
+import type { ObjectStatusValue } from './core/object-status.ts';
+import { awaitEstablished, createObserver } from './observe.ts';
 import { UnknownKindError } from './kube/discovery.ts';
 import { KubeApiError } from './kube/kube-client.ts';
 import type { Ledger } from './kube/ledger.ts';
@@ -26,9 +25,6 @@ import type { MemberObjects, ObjectCoords } from './kube/objects.ts';
 import type { WatchTarget } from './kube/watchers.ts';
 
 type Obj = Record<string, unknown>;
-
-/** How long a pass waits for a CRD it applied to be established before going on. */
-const CRD_ESTABLISH_WAIT_MS = 10_000;
 
 export interface ReconcilerDeps {
   objects: MemberObjects;
@@ -90,7 +86,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   let prunable: ReadonlySet<string> = new Set();
   const appliedHash = new Map<string, string>();
   const drift = new Map<string, number>();
-  const unschedulableSince = new Map<string, number>();
+  const observer = createObserver({ objects, log, kubeTimeoutMs: deps.kubeTimeoutMs });
   const statuses = new Map<string, ObjectStatusValue>();
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -120,42 +116,6 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const before = statuses.get(key);
     statuses.set(key, next);
     return !before || JSON.stringify(before) !== JSON.stringify(next);
-  }
-
-  async function observe(key: string, live: Obj): Promise<Partial<ObjectStatusValue>> {
-    const ref = fromObjectKey(key);
-    const gk = `${ref.group === '' ? 'core' : ref.group}/${ref.kind}`;
-    const obs = computeObservedState(gk, live);
-    let unsched = { count: 0, sinceMs: 0 };
-    const selector = ((live['spec'] as Obj | undefined)?.['selector'] as Obj | undefined)?.['matchLabels'];
-    if (gk === 'apps/Deployment' && obs.health !== 'Healthy' && selector && typeof selector === 'object') {
-      try {
-        unsched = computeUnschedulable(
-          await listPods(objects.kube, ref.namespace, selector as Record<string, string>, deps.kubeTimeoutMs),
-        );
-      } catch (err) {
-        log.debug({ err, key }, 'pods not listed');
-      }
-    }
-    if (unsched.count === 0) unschedulableSince.delete(key);
-    else if (!unschedulableSince.has(key)) unschedulableSince.set(key, unsched.sinceMs);
-    return {
-      ...obs,
-      unschedulableReplicas: unsched.count,
-      unschedulableSinceMs: unschedulableSince.get(key) ?? 0,
-    };
-  }
-
-  async function awaitEstablished(c: ObjectCoords, live: Obj, signal?: AbortSignal): Promise<Obj> {
-    const deadline = Date.now() + CRD_ESTABLISH_WAIT_MS;
-    let current = live;
-    while (Date.now() < deadline && !signal?.aborted) {
-      if (computeObservedState('apiextensions.k8s.io/CustomResourceDefinition', current).health === 'Healthy')
-        break;
-      await new Promise((r) => setTimeout(r, 250));
-      current = (await objects.get(c, signal)) ?? current;
-    }
-    return current;
   }
 
   async function plan(key: string, signal?: AbortSignal): Promise<Planned | { key: string; error: unknown }> {
@@ -216,13 +176,50 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   async function pass(keys: Iterable<string>, signal?: AbortSignal): Promise<PassResult> {
     const result: PassResult = { applied: 0, deleted: 0, failed: 0, progressing: [] };
     let changed = false;
+    const allPlans: Planned[] = [];
+    // Rank by rank: a custom resource is read and applied only after its CRD's rank has been applied.
+    for (const group of groupByRank(sortForApply(new Set(keys)))) {
+      const plans = await planGroup(group, signal);
+      allPlans.push(...plans.planned);
+      result.failed += plans.failed;
+      changed = plans.changed || changed;
+      const r = await applyGroup(plans.planned, signal);
+      result.applied += r.applied;
+      result.failed += r.failed;
+      result.progressing.push(...r.progressing);
+      changed = r.changed || changed;
+    }
+    const d = await deleteUnwanted(allPlans, signal);
+    result.deleted += d.deleted;
+    result.failed += d.failed;
+    changed = d.changed || changed;
+    // The slice may have changed while this pass ran: drop statuses of keys no longer desired or owned.
+    changed = dropStaleStatuses() || changed;
+    if (changed) deps.onStatusChange();
+    return result;
+  }
+
+  function dropStaleStatuses(): boolean {
+    let dropped = false;
+    for (const key of [...statuses.keys()]) {
+      if (!desired.objects.has(key) && !ledger.get(key)) dropped = statuses.delete(key) || dropped;
+    }
+    return dropped;
+  }
+
+  async function planGroup(
+    keys: string[],
+    signal?: AbortSignal,
+  ): Promise<{ planned: Planned[]; failed: number; changed: boolean }> {
+    let failed = 0;
+    let changed = false;
     const plans: Planned[] = [];
-    for (const key of sortForApply(new Set(keys))) {
+    for (const key of keys) {
       const p = await plan(key, signal);
       if ('error' in p) {
         // The member not answering is no verdict on the object: end the pass, keep every status.
         if (isUnreachable(p.error)) throw p.error;
-        result.failed++;
+        failed++;
         const status = desired.objects.has(key) ? 'CreationFailed' : 'DeletionFailed';
         changed = setStatus(key, { status, message: errorMessage(p.error) }) || changed;
         if (!(p.error instanceof UnknownKindError)) log.warn({ err: p.error, key }, 'object not read');
@@ -230,7 +227,15 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       }
       plans.push(p);
     }
+    return { planned: plans, failed, changed };
+  }
 
+  async function applyGroup(
+    plans: Planned[],
+    signal?: AbortSignal,
+  ): Promise<Omit<PassResult, 'deleted'> & { changed: boolean }> {
+    const result = { applied: 0, failed: 0, progressing: [] as string[] };
+    let changed = false;
     // Intent first: the ledger names every object before it is created, so a crash in between
     // cannot leave an object of ours that a restarted agent would take for someone else's.
     let ledgerDirty = false;
@@ -264,7 +269,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       if (decision.action === 'skip') {
         if (!d || !p.live) continue;
         appliedHash.set(key, d.hash);
-        const obs = await observe(key, p.live);
+        const obs = await observer.observe(key, p.live);
         changed = setStatus(key, { status: 'Ok', ...obs }) || changed;
         if (obs.health === 'Progressing') result.progressing.push(key);
         continue;
@@ -290,13 +295,13 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         result.applied++;
         // Resources of a CRD in the same pass can only be applied once it is established.
         if (p.coords.kind === 'CustomResourceDefinition')
-          live = await awaitEstablished(p.coords, live, signal);
+          live = await awaitEstablished(objects, p.coords, live, signal);
         appliedHash.set(key, d.hash);
         if (decision.reason === 'drift' || decision.reason === 'recreate') {
           drift.set(key, (drift.get(key) ?? 0) + 1);
           log.info({ key, reason: decision.reason }, 'drift corrected');
         }
-        const obs = await observe(key, live);
+        const obs = await observer.observe(key, live);
         changed = setStatus(key, { status: 'Ok', ...obs }) || changed;
         if (obs.health === 'Progressing') result.progressing.push(key);
       } catch (err) {
@@ -312,7 +317,16 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       }
     }
 
-    ledgerDirty = false;
+    return { ...result, changed };
+  }
+
+  async function deleteUnwanted(
+    plans: Planned[],
+    signal?: AbortSignal,
+  ): Promise<{ deleted: number; failed: number; changed: boolean }> {
+    const result = { deleted: 0, failed: 0 };
+    let changed = false;
+    let ledgerDirty = false;
     const byKey = new Map(plans.map((p) => [p.key, p]));
     for (const key of sortForDelete(byKey.keys())) {
       const p = byKey.get(key)!;
@@ -341,8 +355,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       }
     }
     if (ledgerDirty) await ledger.flush(signal);
-    if (changed) deps.onStatusChange();
-    return result;
+    return { ...result, changed };
   }
 
   function serialized<T>(fn: () => Promise<T>): Promise<T> {
@@ -355,10 +368,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     setDesired(state, prunableHubIds) {
       desired = state;
       prunable = prunableHubIds;
-      // Statuses of keys that are neither desired nor owned are stale.
-      for (const key of [...statuses.keys()]) {
-        if (!state.objects.has(key) && !ledger.get(key)) statuses.delete(key);
-      }
+      dropStaleStatuses();
     },
     reconcileAll: (signal) =>
       serialized(() => {

@@ -37,8 +37,8 @@ export interface AgentDeps {
 }
 
 export interface Agent {
-  /** Session lifecycle, hub identity and the revision applied in full. */
-  state(): { phase: SessionPhase; hubId: string; revision: number };
+  /** Session lifecycle, consecutive failures talking to the hub, hub identity and the revision applied in full. */
+  state(): { phase: SessionPhase; failures: number; hubId: string; revision: number };
   /** Runs a full reconcile now (tests, and an operator's nudge). */
   reconcileNow(): Promise<void>;
   /** Stops watching and syncing; nothing in the member is touched. */
@@ -308,6 +308,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   return {
     state: () => ({
       phase: session.state().phase,
+      failures: session.state().attempt,
       hubId: persisted.desired.hubId,
       revision: persisted.desired.revision,
     }),

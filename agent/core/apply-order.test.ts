@@ -1,6 +1,6 @@
 // Pins the dependency order of applies (namespaces and CRDs first, webhooks last) and its reverse for deletes.
 import { describe, expect, it } from 'vitest';
-import { computeKindRank, sortForApply, sortForDelete } from './apply-order.ts';
+import { computeKindRank, groupByRank, sortForApply, sortForDelete } from './apply-order.ts';
 
 describe('sortForApply', () => {
   it.each([
@@ -52,5 +52,23 @@ describe('sortForApply', () => {
 
   it('ranks the core group spelled as empty or as "core" the same', () => {
     expect(computeKindRank('', 'Namespace')).toBe(computeKindRank('core', 'Namespace'));
+  });
+});
+
+describe('groupByRank', () => {
+  it.each<[string, string[], string[][]]>([
+    ['no keys make no groups', [], []],
+    [
+      'keys of one rank form one group, in order',
+      ['core/ConfigMap/n/a', 'core/Secret/n/b', 'apps/Deployment/n/d'],
+      [['core/ConfigMap/n/a', 'core/Secret/n/b'], ['apps/Deployment/n/d']],
+    ],
+    [
+      'a CRD and its custom resource land in different groups',
+      ['apiextensions.k8s.io/CustomResourceDefinition//w.x', 'x/Widget/n/w'],
+      [['apiextensions.k8s.io/CustomResourceDefinition//w.x'], ['x/Widget/n/w']],
+    ],
+  ])('%s', (_n, keys, groups) => {
+    expect(groupByRank(sortForApply(keys))).toEqual(groups);
   });
 });

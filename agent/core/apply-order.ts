@@ -89,3 +89,16 @@ export function sortForApply(keys: Iterable<string>): string[] {
 export function sortForDelete(keys: Iterable<string>): string[] {
   return sortForApply(keys).reverse();
 }
+
+/** Keys already sorted for applying, split into runs of equal rank. */
+export function groupByRank(sorted: readonly string[]): string[][] {
+  const groups: string[][] = [];
+  let rank: number | undefined;
+  for (const key of sorted) {
+    const r = rankOfKey(key);
+    if (r !== rank || groups.length === 0) groups.push([]);
+    rank = r;
+    groups[groups.length - 1]!.push(key);
+  }
+  return groups;
+}

@@ -35,6 +35,8 @@ const MISS_REFRESH_MS = 2_000;
 
 export interface Discovery {
   resolve(apiVersion: string, kind: string): Promise<ResourceInfo>;
+  /** Forgets what is cached for one apiVersion (a CRD was just established). */
+  invalidate(apiVersion: string): void;
 }
 
 export function createDiscovery(kube: KubeClient): Discovery {
@@ -64,6 +66,9 @@ export function createDiscovery(kube: KubeClient): Discovery {
       if (!info && (!hit || Date.now() - hit.at > MISS_REFRESH_MS)) info = (await load(apiVersion)).get(kind);
       if (!info) throw new UnknownKindError(apiVersion, kind);
       return info;
+    },
+    invalidate(apiVersion) {
+      cache.delete(apiVersion);
     },
   };
 }

@@ -80,6 +80,11 @@ describe('agent applying a slice', () => {
     );
     const w = await kubeGet(member, `/apis/${group}/v1/namespaces/${ns}/widgets/w`);
     expect(w?.['size']).toBe(3);
+    // In one pass: the custom resource was never reported failed while its CRD was being established.
+    const widgetStatuses = hub.reports
+      .flatMap((r) => r.objects)
+      .filter((o) => o.key === `${group}/Widget/${ns}/w`);
+    expect(widgetStatuses.map((o) => o.status)).not.toContain('CreationFailed');
     expect(hub.reports.at(-1)?.appliedRevision).toBe(hub.revision);
   });
 

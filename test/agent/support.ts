@@ -26,12 +26,13 @@ export interface AgentUnderTest {
 export async function startTestAgent(
   member: MemberInfo,
   hub: ScriptedHub | { address: string },
-  opts: { namespace: string; stateDir?: string; extraArgs?: string[] },
+  opts: { namespace: string; stateDir?: string; extraArgs?: string[]; hubCaFile?: string },
 ): Promise<AgentUnderTest> {
   const stateDir = opts.stateDir ?? mkdtempSync(path.join(tmpdir(), 'fedhub-agent-e2e-'));
   const config = compileAgentConfig(
     [
-      ['--hub', hub.address, '--insecure', '--cluster-name', member.name],
+      ['--hub', hub.address, '--cluster-name', member.name],
+      opts.hubCaFile ? ['--hub-ca-file', opts.hubCaFile] : ['--insecure'],
       ['--kubeconfig', member.kubeconfigPath, '--state-dir', stateDir, '--namespace', opts.namespace],
       ['--bootstrap-token', 'bootstrap-token', '--status-batch', '100ms', '--heartbeat-interval', '300ms'],
       ['--resync-period', '4s'],
