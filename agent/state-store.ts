@@ -74,7 +74,11 @@ export interface StateStore {
 
 export function openStateStore(dir: string): StateStore {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  try {
+    chmodSync(dir, 0o700);
+  } catch {
+    // A mounted volume may belong to root with the pod's fsGroup: the files themselves stay 0600.
+  }
   const credFile = path.join(dir, 'credential');
   const sliceFile = path.join(dir, 'slice.json');
   return {
