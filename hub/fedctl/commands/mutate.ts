@@ -103,6 +103,10 @@ export async function runLabel(
   } catch (err) {
     if (err instanceof HubStatusError && err.status === 404 && !err.isMissingRoute())
       throw new CliError(`clusters "${name}" not found`, { hint: 'list them with fedctl get clusters' });
+    if (err instanceof HubStatusError && err.status === 409)
+      throw new CliError(`label failed for cluster/${name}: ${err.message}`, {
+        hint: 'pass --overwrite to replace the value',
+      });
     throw forObject(err, 'label failed', `cluster/${name}`);
   }
   const sets = Object.values(patch).some((v) => v !== null);

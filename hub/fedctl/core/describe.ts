@@ -8,7 +8,8 @@ import { formatTable } from './table.ts';
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
-const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+/** The string, or `fallback` when absent or empty (proto defaults arrive as ''). */
+const str = (v: unknown, fallback = ''): string => (typeof v === 'string' && v !== '' ? v : fallback);
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : []);
 
 export interface EventLine {
