@@ -27,6 +27,7 @@ describe('compileAgentConfig', () => {
       adopt: false,
       statusBatchMs: 500,
       kubeTimeoutMs: 15_000,
+      rotateCredentialEveryMs: undefined,
       logLevel: 'info',
     });
   });
@@ -76,6 +77,12 @@ describe('compileAgentConfig', () => {
       { bootstrapToken: 't0k' },
     ],
     [
+      'credential rotation takes a duration',
+      [...base, '--rotate-credential-every', '30d'],
+      {},
+      { rotateCredentialEveryMs: 30 * 86_400_000 },
+    ],
+    [
       'insecure and adopt are switches',
       [...base, '--insecure', '--adopt'],
       {},
@@ -121,6 +128,12 @@ describe('compileAgentConfig', () => {
     ],
     ['a bad label key', [...base, '--label', '-x=1'], {}, 'labels: "-x" is not a valid label key'],
     ['an unknown flag', [...base, '--frobnicate'], {}, "unknown option '--frobnicate'"],
+    [
+      'a resync period longer than a timer can wait',
+      [...base, '--resync-period', '30d'],
+      {},
+      'resyncPeriodMs must be at most 24d',
+    ],
     ['a bad namespace', [...base, '--namespace', 'Fed'], {}, 'agentNamespace: "Fed" is not a DNS label'],
   ])('rejects %s', (_n, argv, env, message) => {
     const run = () => compileAgentConfig(argv, env);

@@ -45,6 +45,8 @@ export interface AgentConfig {
   statusBatchMs: number;
   /** Timeout of each call to the member API server (--kube-timeout). Default 15 s. */
   kubeTimeoutMs: number;
+  /** Rotate the cluster credential this often (--rotate-credential-every). Default never. */
+  rotateCredentialEveryMs: number | undefined;
   /** Log level (--log-level). Default info. */
   logLevel: string;
 }
@@ -59,6 +61,16 @@ export function parseDurationMs(field: string, v: string): number {
     throw new ConfigError(`${field}: ${JSON.stringify(v)} is not a duration (e.g. 500ms, 5s, 10m, 24h)`);
   const ms = Math.round(Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] ?? 1));
   if (!(ms > 0)) throw new ConfigError(`${field} must be > 0`);
+  return ms;
+}
+
+/** Node timers cannot wait longer than this (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration the agent waits on with a timer. */
+function parseTimerMs(field: string, v: string): number {
+  const ms = parseDurationMs(field, v);
+  if (ms > MAX_TIMER_MS) throw new ConfigError(`${field} must be at most 24d`);
   return ms;
 }
 
@@ -103,6 +115,10 @@ function buildProgram(): Command {
     .option('--adopt', 'take over existing objects the agent did not create')
     .option('--status-batch <duration>', 'status report batching window', '500ms')
     .option('--kube-timeout <duration>', 'timeout of each member API call', '15s')
+    .option(
+      '--rotate-credential-every <duration>',
+      'rotate the cluster credential this often (default never)',
+    )
     .option('--log-level <level>', 'log level', 'info')
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut: () => {} })
@@ -164,6 +180,7 @@ export function compileAgentConfig(
     throw new ConfigError('kubeconfigPath: cannot be used with --in-cluster');
 
   const hb = str('heartbeatInterval');
+  const rot = str('rotateCredentialEvery');
   const labels = Object.fromEntries(((o['label'] as string[] | undefined) ?? []).map(parseLabel));
   const acceptHubId = str('acceptHubId');
   if (acceptHubId !== undefined && acceptHubId.trim() === '')
@@ -184,13 +201,14 @@ export function compileAgentConfig(
     kubeContext: str('context'),
     inCluster,
     agentNamespace,
-    heartbeatIntervalMs: hb === undefined ? undefined : parseDurationMs('heartbeatIntervalMs', hb),
-    resyncPeriodMs: parseDurationMs('resyncPeriodMs', str('resyncPeriod') ?? '5m'),
+    heartbeatIntervalMs: hb === undefined ? undefined : parseTimerMs('heartbeatIntervalMs', hb),
+    resyncPeriodMs: parseTimerMs('resyncPeriodMs', str('resyncPeriod') ?? '5m'),
     hubChangeGraceMs: parseDurationMs('hubChangeGraceMs', str('hubChangeGrace') ?? '7d'),
     acceptHubId,
     adopt: o['adopt'] === true,
-    statusBatchMs: parseDurationMs('statusBatchMs', str('statusBatch') ?? '500ms'),
-    kubeTimeoutMs: parseDurationMs('kubeTimeoutMs', str('kubeTimeout') ?? '15s'),
+    statusBatchMs: parseTimerMs('statusBatchMs', str('statusBatch') ?? '500ms'),
+    kubeTimeoutMs: parseTimerMs('kubeTimeoutMs', str('kubeTimeout') ?? '15s'),
+    rotateCredentialEveryMs: rot === undefined ? undefined : parseDurationMs('rotateCredentialEveryMs', rot),
     logLevel: str('logLevel') ?? 'info',
   };
 }

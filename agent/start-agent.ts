@@ -39,6 +39,8 @@ export interface AgentDeps {
 export interface Agent {
   /** Session lifecycle, consecutive failures talking to the hub, hub identity and the revision applied in full. */
   state(): { phase: SessionPhase; failures: number; hubId: string; revision: number };
+  /** Exchanges the cluster credential for a new one and stores it; the sync stream reconnects with it. */
+  rotateCredential(): Promise<void>;
   /** Runs a full reconcile now (tests, and an operator's nudge). */
   reconcileNow(): Promise<void>;
   /** Stops watching and syncing; nothing in the member is touched. */
@@ -305,7 +307,31 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     signal,
   );
 
+  async function rotateCredential(): Promise<void> {
+    const current = store.readCredential();
+    if (!current) throw new Error('no credential to rotate: the agent has not registered yet');
+    const res = await hub.rotateCredential({ clusterName: config.clusterName }, current, signal);
+    if (!res.credential) throw new Error('hub returned no credential');
+    store.writeCredential(res.credential);
+    log.info('cluster credential rotated');
+  }
+  // Checked hourly rather than one long timer: rotation periods exceed what a timer can wait.
+  const rotateEvery = config.rotateCredentialEveryMs;
+  let lastRotationMs = now();
+  const rotation =
+    rotateEvery === undefined
+      ? undefined
+      : setInterval(
+          () => {
+            if (!registered || now() - lastRotationMs < rotateEvery) return;
+            lastRotationMs = now();
+            rotateCredential().catch((err: unknown) => log.warn({ err }, 'credential rotation failed'));
+          },
+          Math.min(rotateEvery, 3_600_000),
+        );
+
   return {
+    rotateCredential,
     state: () => ({
       phase: session.state().phase,
       failures: session.state().attempt,
@@ -318,6 +344,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     async stop() {
       if (signal.aborted) return;
       clearInterval(resync);
+      clearInterval(rotation);
       watchers.stop();
       await statusReporter.flush().catch(() => undefined);
       ctl.abort();

@@ -69,6 +69,12 @@ export interface HubClient {
     credential: string,
     signal: AbortSignal,
   ): Promise<{ hubId: string; heartbeatIntervalMs: number; receivedAtMs: number }>;
+  /** Exchanges `credential` for a new one; the old one is refused from then on. */
+  rotateCredential(
+    req: { clusterName: string },
+    credential: string,
+    signal: AbortSignal,
+  ): Promise<{ clusterName: string; credential: string }>;
   close(): void;
 }
 
@@ -163,6 +169,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
     register: (req, credential, signal) => unary<RegisterResult>('Register', req, credential, signal),
     reportStatus: (req, credential, signal) => unary('ReportStatus', req, credential, signal),
     heartbeat: (req, credential, signal) => unary('Heartbeat', req, credential, signal),
+    rotateCredential: (req, credential, signal) => unary('RotateCredential', req, credential, signal),
     async *sync(req, credential, signal) {
       const stream = (
         client as unknown as Record<

@@ -1,5 +1,9 @@
 // Pins the agent against the real hub over the wire contract: two members converge to placement and overrides, status aggregates, placement changes and deletes remove only what they should.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHubClient } from '../../agent/grpc/hub-client.ts';
 import { testMembers, type MemberInfo } from '../harness/members.ts';
 import { startTestHub, type TestHub } from '../hub/support/hub-fixture.ts';
 import { kubeGet, startTestAgent, suffix, until, type AgentUnderTest } from './support.ts';
@@ -119,6 +123,40 @@ describe('agent with the real hub', () => {
     await after.agent.reconcileNow();
     expect(after.writes).toEqual([]);
     expect(after.agent.state().revision).toBeGreaterThanOrEqual(revision);
+  });
+
+  it('rotates its credential and keeps syncing with the new one; the old one is refused', async () => {
+    const a = agents[1]!;
+    const credFile = path.join(a.stateDir, 'credential');
+    const old = readFileSync(credFile, 'utf8').trim();
+    await a.agent.rotateCredential();
+    const fresh = readFileSync(credFile, 'utf8').trim();
+    expect(fresh).not.toBe(old);
+    hub.hub.engine.apply(docs([members[0]!.name], 4));
+    await until(
+      'override of 4 replicas applied after rotation',
+      async () =>
+        ((await kubeGet(members[1]!, depPath))?.['spec'] as { replicas: number }).replicas === 4
+          ? true
+          : undefined,
+      60_000,
+    );
+    const client = createHubClient({
+      address: `127.0.0.1:${hub.hub.grpcPort}`,
+      channelCredentials: grpc.credentials.createInsecure(),
+    });
+    try {
+      const facts = { kubernetesVersion: '', nodeCount: 0, allocatable: {}, agentVersion: '' };
+      await expect(
+        client.register(
+          { clusterName: members[1]!.name, labels: {}, facts, bootstrapToken: '' },
+          old,
+          AbortSignal.timeout(5_000),
+        ),
+      ).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
+    } finally {
+      client.close();
+    }
   });
 
   it('a placement change removes the object from the dropped member only', async () => {
