@@ -28,6 +28,12 @@ describe('compileAgentConfig', () => {
       statusBatchMs: 500,
       kubeTimeoutMs: 15_000,
       rotateCredentialEveryMs: undefined,
+      guardRails: {
+        allowNamespaces: undefined,
+        allowKinds: undefined,
+        denyKinds: [],
+        allowClusterAdminBindings: false,
+      },
       logLevel: 'info',
     });
   });
@@ -83,6 +89,27 @@ describe('compileAgentConfig', () => {
       { rotateCredentialEveryMs: 30 * 86_400_000 },
     ],
     [
+      'guard rails take comma-separated lists',
+      [
+        ...base,
+        '--allow-namespaces',
+        'web, shop',
+        '--allow-kinds',
+        'Deployment.apps,ConfigMap',
+        '--deny-kinds',
+        'Secret',
+      ],
+      {},
+      {
+        guardRails: {
+          allowNamespaces: ['web', 'shop'],
+          allowKinds: ['Deployment.apps', 'ConfigMap'],
+          denyKinds: ['Secret'],
+          allowClusterAdminBindings: false,
+        },
+      },
+    ],
+    [
       'insecure and adopt are switches',
       [...base, '--insecure', '--adopt'],
       {},
@@ -133,6 +160,18 @@ describe('compileAgentConfig', () => {
       [...base, '--resync-period', '30d'],
       {},
       'resyncPeriodMs must be at most 24d',
+    ],
+    [
+      'a kind spelled in lower case',
+      [...base, '--deny-kinds', 'secret'],
+      {},
+      'denyKinds: "secret" is not valid',
+    ],
+    [
+      'an empty namespace list',
+      [...base, '--allow-namespaces', ' , '],
+      {},
+      'allowNamespaces: must name at least one entry',
     ],
     ['a bad namespace', [...base, '--namespace', 'Fed'], {}, 'agentNamespace: "Fed" is not a DNS label'],
   ])('rejects %s', (_n, argv, env, message) => {

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../shared/errors.ts';
+import type { GuardRails } from './core/guard-rails.ts';
 
 export interface AgentConfig {
   /** host:port of the hub's agent gRPC endpoint. Flag --hub, env FEDHUB_HUB_ADDRESS. Required. */
@@ -47,6 +48,8 @@ export interface AgentConfig {
   kubeTimeoutMs: number;
   /** Rotate the cluster credential this often (--rotate-credential-every). Default never. */
   rotateCredentialEveryMs: number | undefined;
+  /** Member-side guard rails (--allow-namespaces, --allow-kinds, --deny-kinds, --allow-cluster-admin-bindings). Default: any namespace and kind, no cluster-admin bindings. */
+  guardRails: GuardRails;
   /** Log level (--log-level). Default info. */
   logLevel: string;
 }
@@ -78,6 +81,19 @@ const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const KIND_NAME = /^[A-Z][A-Za-z0-9]*(\.[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/;
+
+function parseList(field: string, v: string, item: RegExp): string[] {
+  const items = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  if (items.length === 0) throw new ConfigError(`${field}: must name at least one entry`);
+  for (const x of items)
+    if (!item.test(x)) throw new ConfigError(`${field}: ${JSON.stringify(x)} is not valid`);
+  return items;
+}
 
 function parseLabel(v: string): [string, string] {
   const i = v.indexOf('=');
@@ -119,6 +135,10 @@ function buildProgram(): Command {
       '--rotate-credential-every <duration>',
       'rotate the cluster credential this often (default never)',
     )
+    .option('--allow-namespaces <list>', 'comma-separated namespaces the hub may use (default any)')
+    .option('--allow-kinds <list>', 'comma-separated Kind or Kind.group the hub may place (default any)')
+    .option('--deny-kinds <list>', 'comma-separated Kind or Kind.group the hub may never place')
+    .option('--allow-cluster-admin-bindings', 'let the hub bind subjects to cluster-admin')
     .option('--log-level <level>', 'log level', 'info')
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut: () => {} })
@@ -179,6 +199,9 @@ export function compileAgentConfig(
   if (o['inCluster'] === true && str('kubeconfig'))
     throw new ConfigError('kubeconfigPath: cannot be used with --in-cluster');
 
+  const allowNamespaces = str('allowNamespaces');
+  const allowKinds = str('allowKinds');
+  const denyKinds = str('denyKinds');
   const hb = str('heartbeatInterval');
   const rot = str('rotateCredentialEvery');
   const labels = Object.fromEntries(((o['label'] as string[] | undefined) ?? []).map(parseLabel));
@@ -209,6 +232,13 @@ export function compileAgentConfig(
     statusBatchMs: parseTimerMs('statusBatchMs', str('statusBatch') ?? '500ms'),
     kubeTimeoutMs: parseTimerMs('kubeTimeoutMs', str('kubeTimeout') ?? '15s'),
     rotateCredentialEveryMs: rot === undefined ? undefined : parseDurationMs('rotateCredentialEveryMs', rot),
+    guardRails: {
+      allowNamespaces:
+        allowNamespaces === undefined ? undefined : parseList('allowNamespaces', allowNamespaces, DNS_LABEL),
+      allowKinds: allowKinds === undefined ? undefined : parseList('allowKinds', allowKinds, KIND_NAME),
+      denyKinds: denyKinds === undefined ? [] : parseList('denyKinds', denyKinds, KIND_NAME),
+      allowClusterAdminBindings: o['allowClusterAdminBindings'] === true,
+    },
     logLevel: str('logLevel') ?? 'info',
   };
 }

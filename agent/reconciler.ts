@@ -16,6 +16,7 @@ import {
   computeImplicitNamespace,
   HASH_ANNOTATION,
 } from './core/intent.ts';
+import { checkGuardRails, type GuardRails } from './core/guard-rails.ts';
 import type { ObjectStatusValue } from './core/object-status.ts';
 import { awaitEstablished, createObserver } from './observe.ts';
 import { UnknownKindError } from './kube/discovery.ts';
@@ -31,6 +32,8 @@ export interface ReconcilerDeps {
   ledger: Ledger;
   log: Logger;
   adopt: boolean;
+  /** What the member's operator allows the hub to place here. */
+  guardRails: GuardRails;
   kubeTimeoutMs: number;
   /** Called after a pass that changed any status. */
   onStatusChange: () => void;
@@ -215,6 +218,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     let changed = false;
     const plans: Planned[] = [];
     for (const key of keys) {
+      const d = desired.objects.get(key);
+      const denied = d && checkGuardRails(deps.guardRails, key, d.manifest);
+      if (denied) {
+        changed = setStatus(key, { status: 'Denied', message: denied }) || changed;
+        continue;
+      }
       const p = await plan(key, signal);
       if ('error' in p) {
         // The member not answering is no verdict on the object: end the pass, keep every status.

@@ -157,6 +157,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     ledger,
     log,
     adopt: config.adopt,
+    guardRails: config.guardRails,
     kubeTimeoutMs: config.kubeTimeoutMs,
     onStatusChange: () => statusReporter.schedule(),
   });

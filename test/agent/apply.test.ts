@@ -188,6 +188,23 @@ describe('agent applying a slice', () => {
     );
   });
 
+  it('refuses a binding to cluster-admin with status Denied and creates nothing', async () => {
+    const key = hub.upsert({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: `escalate-${id}` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'web', namespace: ns }],
+    });
+    const s = await until('Denied', () =>
+      hub.statuses.get(key)?.status === 'Denied' ? hub.statuses.get(key) : undefined,
+    );
+    expect(s.message).toMatch(/cluster-admin/);
+    expect(
+      await kubeGet(member, `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/escalate-${id}`),
+    ).toBeUndefined();
+  });
+
   it('updates an object when its desired content changes', async () => {
     const key = hub.upsert(configMap(ns, 'settings', { mode: 'green' }));
     await until('green', async () => {
