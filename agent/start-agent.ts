@@ -347,7 +347,11 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       clearInterval(resync);
       clearInterval(rotation);
       watchers.stop();
-      await statusReporter.flush().catch(() => undefined);
+      // A last report, but a hub that does not answer must not hold the shutdown.
+      await Promise.race([
+        statusReporter.flush().catch(() => undefined),
+        new Promise((r) => setTimeout(r, 2_000).unref()),
+      ]);
       ctl.abort();
       statusReporter.stop();
       for (const t of timers) clearTimeout(t);

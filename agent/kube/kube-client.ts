@@ -189,7 +189,15 @@ export function createKubeClient(opts: KubeConnectOptions): KubeClient {
               while ((nl = buf.indexOf('\n')) >= 0) {
                 const line = buf.slice(0, nl).trim();
                 buf = buf.slice(nl + 1);
-                if (line) onEvent(JSON.parse(line) as WatchEvent);
+                if (!line) continue;
+                let event: WatchEvent;
+                try {
+                  event = JSON.parse(line) as WatchEvent;
+                } catch {
+                  res.destroy(new FedhubError('watch stream sent a line that is not JSON'));
+                  return;
+                }
+                onEvent(event);
               }
             });
             res.on('end', () => resolve());

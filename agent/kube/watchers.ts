@@ -39,6 +39,18 @@ function groupKind(t: WatchTarget): string {
   return `${splitApiVersion(t.apiVersion).group}/${t.kind}`;
 }
 
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 export function createWatchers(deps: WatchersDeps): Watchers {
   const running = new Map<string, AbortController>();
   const retryMs = deps.retryMs ?? 2_000;
@@ -53,6 +65,7 @@ export function createWatchers(deps: WatchersDeps): Watchers {
         let rv = list.resourceVersion;
         let expired = false;
         while (!signal.aborted && !expired) {
+          const startedAt = Date.now();
           await deps.objects.kube.watch(
             toResourcePath(r, ''),
             { labelSelector: SELECTOR, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 300 },
@@ -75,6 +88,8 @@ export function createWatchers(deps: WatchersDeps): Watchers {
             },
             signal,
           );
+          // A server that ends watches at once must not turn this loop into a busy one.
+          if (Date.now() - startedAt < 1_000) await pause(1_000, signal);
         }
       } catch (err) {
         if (signal.aborted) return;
@@ -82,10 +97,7 @@ export function createWatchers(deps: WatchersDeps): Watchers {
         if (err instanceof UnknownKindError) log.debug({ reason: err.message }, 'watch waiting for its kind');
         else if (!(err instanceof KubeApiError && err.status === 410))
           log.warn({ err }, 'watch failed; re-listing');
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, retryMs);
-          signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-        });
+        await pause(retryMs, signal);
       }
     }
   }

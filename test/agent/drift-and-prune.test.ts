@@ -1,4 +1,6 @@
 // Pins drift correction (edit and delete by someone else are undone and counted), zero writes in steady state, and pruning only by tombstone or by absence from a full snapshot of the same hub.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../shared/vocabulary.ts';
 import { testMembers, type MemberInfo } from '../harness/members.ts';
@@ -19,6 +21,7 @@ import {
 let member: MemberInfo;
 let hub: ScriptedHub;
 let a: AgentUnderTest;
+const logLines: string[] = [];
 const id = suffix();
 const ns = `drift-${id}`;
 const agentNs = `fedhub-drift-${id}`;
@@ -62,7 +65,7 @@ beforeAll(async () => {
     metadata: { name: 'steady', namespace: ns },
     spec: { selector: { app: 'steady' }, ports: [{ port: 80, targetPort: 'http' }] },
   });
-  a = await startTestAgent(member, hub, { namespace: agentNs });
+  a = await startTestAgent(member, hub, { namespace: agentNs, logLines });
   await until(
     'all Ok',
     () =>
@@ -118,6 +121,20 @@ describe('drift and pruning', () => {
     await until('drift counted', () =>
       hub.statuses.get(`core/ConfigMap/${ns}/deleted`)?.driftCorrections === 1 ? true : undefined,
     );
+  });
+
+  it('never logs Secret content, its bootstrap token or its credential', async () => {
+    const credential = readFileSync(path.join(a.stateDir, 'credential'), 'utf8').trim();
+    expect(logLines.length).toBeGreaterThan(10);
+    const all = logLines.join('\n');
+    for (const secret of [
+      'ünïcode',
+      Buffer.from('ünïcode').toString('base64'),
+      'bootstrap-token',
+      credential,
+    ]) {
+      expect(all).not.toContain(secret);
+    }
   });
 
   it('prunes an object the hub tombstones and tells the hub to forget its status', async () => {

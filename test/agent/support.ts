@@ -26,7 +26,14 @@ export interface AgentUnderTest {
 export async function startTestAgent(
   member: MemberInfo,
   hub: ScriptedHub | { address: string },
-  opts: { namespace: string; stateDir?: string; extraArgs?: string[]; hubCaFile?: string },
+  opts: {
+    namespace: string;
+    stateDir?: string;
+    extraArgs?: string[];
+    hubCaFile?: string;
+    /** Collect every log line (at debug level) here. */
+    logLines?: string[];
+  },
 ): Promise<AgentUnderTest> {
   const stateDir = opts.stateDir ?? mkdtempSync(path.join(tmpdir(), 'fedhub-agent-e2e-'));
   const config = compileAgentConfig(
@@ -40,10 +47,14 @@ export async function startTestAgent(
     ].flat(),
     {},
   );
-  const log = createLogger({
-    level: process.env['FEDHUB_TEST_LOG'] ?? 'silent',
-    name: `agent-${member.name}`,
-  });
+  const sink = opts.logLines;
+  const log = sink
+    ? createLogger({
+        level: 'debug',
+        name: `agent-${member.name}`,
+        destination: { write: (line: string) => void sink.push(line) },
+      })
+    : createLogger({ level: process.env['FEDHUB_TEST_LOG'] ?? 'silent', name: `agent-${member.name}` });
   // The agent's own client, with its writes recorded on the way through.
   const real = createKubeClient({
     kubeconfigPath: member.kubeconfigPath,
