@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.ts';
 import { createAdminService } from './admin-service.ts';
 import { createAgentService } from './agent-service.ts';
 import { allowAllAdmin, type AdminAuthorizer } from '../engine/admin-authorizer.ts';
+import { withSafeDeserializers } from './safe-deserialize.ts';
 import { createStreamRegistry } from './sync-stream.ts';
 import { createCallGuard } from './call-auth.ts';
 import type { RateLimiter } from '../guard/rate-limiter.ts';
@@ -51,7 +52,7 @@ export async function startGrpcServer(
   const guard = createCallGuard(deps.engine, opts.limiter);
   const streams = createStreamRegistry();
   const v1 = fedhubV1();
-  const service = (name: string) => (v1[name] as ServiceClientConstructor).service;
+  const service = (name: string) => withSafeDeserializers((v1[name] as ServiceClientConstructor).service);
   server.addService(
     service('AgentService'),
     createAgentService({

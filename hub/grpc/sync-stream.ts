@@ -6,6 +6,7 @@ import type { SliceRow } from '../store/records.ts';
 import type { SyncMessageMsg, SyncRequestMsg } from './agent-wire.ts';
 import { bearerToken, type CallGuard } from './call-auth.ts';
 import { chunkSlice, type ChunkLimits } from './chunk-slice.ts';
+import { requireDecoded } from './safe-deserialize.ts';
 import { toGrpcStatus } from './to-grpc-status.ts';
 
 export type SyncCall = ServerWritableStream<SyncRequestMsg, SyncMessageMsg>;
@@ -60,6 +61,7 @@ export function handleSync(deps: SyncDeps): (call: SyncCall) => void {
       return owner.name;
     };
     try {
+      requireDecoded(req);
       deps.guard(call);
       cluster = authorize();
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../../shared/logger.ts';
+import { requireDecoded } from './safe-deserialize.ts';
 import { toGrpcStatus } from './to-grpc-status.ts';
 
 /**
@@ -13,6 +14,7 @@ export function unary<Req, Res>(
   return (call, callback) => {
     let response: Res;
     try {
+      requireDecoded(call.request);
       response = handler(call);
     } catch (err) {
       callback(toGrpcStatus(err, log));

@@ -1,10 +1,17 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Duplex } from 'node:stream';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
 import type { Logger } from '../../shared/logger.ts';
 import { parseBearer, type AdminAuthorizer } from '../engine/admin-authorizer.ts';
 import type { Engine } from '../engine/engine.ts';
 import { RateLimitedError, type RateLimiter } from '../guard/rate-limiter.ts';
 import { registerAccessRoutes } from './access-routes.ts';
 import { registerClusterRoutes } from './cluster-routes.ts';
+import { registerFailoverRoutes } from './failover-routes.ts';
 import { registerResourceRoutes } from './resource-routes.ts';
 import { toHttpError } from './to-http-error.ts';
 
@@ -30,6 +37,24 @@ export interface RestDeps {
   isReady(): boolean;
 }
 
+/** A Status-shaped answer written straight to the socket, for requests that never parsed. */
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [code, reason, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Timeout', 'request not received in time']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'RequestHeaderFieldsTooLarge', 'request headers too large']
+        : [400, 'BadRequest', 'malformed HTTP request'];
+  const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message });
+  socket.end(
+    `HTTP/1.1 ${code} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
 /** The REST API: every /apis/ route passes deps.authorizeAdmin first; errors go through toHttpError. */
 export function buildRestServer(deps: RestDeps, opts: RestServerOptions): FastifyInstance {
   const log = deps.log.child({ component: 'rest' });
@@ -41,6 +66,13 @@ export function buildRestServer(deps: RestDeps, opts: RestServerOptions): Fastif
     connectionTimeout: timeout,
     requestTimeout: timeout,
     ...(opts.tls ? { https: { cert: opts.tls.certPem, key: opts.tls.keyPem } } : {}),
+    // Requests Node's HTTP parser refuses (malformed framing, headers too large, too slow).
+    clientErrorHandler: answerClientError,
+    // Router refusals (bad URL encoding, an over-long path parameter) answer in the same Status shape.
+    frameworkErrors: (err: Error, _req: unknown, reply: FastifyReply) => {
+      const body = toHttpError(err, log);
+      void reply.code(body.code).type('application/json').send(body);
+    },
   }) as unknown as FastifyInstance;
   app.setErrorHandler((err, _req, reply) => {
     const body = toHttpError(err, log);
@@ -72,5 +104,6 @@ export function buildRestServer(deps: RestDeps, opts: RestServerOptions): Fastif
   registerResourceRoutes(app, deps.engine);
   registerClusterRoutes(app, deps.engine, opts.caPem ?? '');
   registerAccessRoutes(app, deps.engine, opts.caPem ?? '');
+  registerFailoverRoutes(app, deps.engine);
   return app;
 }

@@ -26,6 +26,8 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BadRequest'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'BadRequest'],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'BadRequest'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'RequestURITooLong'],
+  FST_ERR_BAD_URL: [400, 'BadRequest'],
 };
 
 function status(code: number, reason: string, message: string, details?: StatusBody['details']): StatusBody {
