@@ -22,6 +22,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** Host name to verify the certificate against. Default localhost. */
   servername?: string;
+  /** A keep-alive agent to reuse connections. Default: a new connection per request. */
+  agent?: http.Agent;
 }
 
 export function httpRequest(req: HttpRequest): Promise<HttpAnswer> {
@@ -41,7 +43,7 @@ export function httpRequest(req: HttpRequest): Promise<HttpAnswer> {
     method: req.method,
     path: req.path,
     headers,
-    agent: false,
+    agent: req.agent ?? false,
     ...(req.caPem !== undefined ? { ca: req.caPem, servername: req.servername ?? 'localhost' } : {}),
   };
   return new Promise((resolve, reject) => {
