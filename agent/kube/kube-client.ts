@@ -92,10 +92,23 @@ export function createKubeClient(opts: KubeConnectOptions): KubeClient {
   const server = cluster.server;
 
   let cached: { at: number; options: https.RequestOptions } | undefined;
+  let pool: { agent: https.Agent; tls: string } | undefined;
   async function baseOptions(): Promise<https.RequestOptions> {
     if (cached && Date.now() - cached.at < OPTIONS_TTL_MS) return cached.options;
     const options: https.RequestOptions = { headers: {} };
     await kc.applyToHTTPSOptions(options);
+    // The config's own agent opens a new TLS connection per request; keep connections alive
+    // instead, with one pool that is replaced only when the TLS material changes.
+    const tlsOptions = {
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      rejectUnauthorized: options.rejectUnauthorized,
+      servername: options.servername,
+    };
+    const tls = JSON.stringify(tlsOptions);
+    if (!pool || pool.tls !== tls) pool = { agent: new https.Agent({ keepAlive: true, ...tlsOptions }), tls };
+    options.agent = pool.agent;
     cached = { at: Date.now(), options };
     return options;
   }
