@@ -21,6 +21,18 @@ export interface HubConfig {
   httpPort: number;
   /** Interval agents are told to heartbeat at. Default 5000. */
   heartbeatIntervalMs: number;
+  /** Silence after which a cluster's Ready becomes Unknown. Default 20 s. */
+  heartbeatGraceMs: number;
+  /** How long a cluster stays not Ready before its replicas move elsewhere. Default 10 s. */
+  failoverDelayMs: number;
+  /** How long a returning cluster must stay Ready before replicas move back. Default 30 s. */
+  stabilizationWindowMs: number;
+  /** How long shrinking waits for the clusters keeping replicas to report them ready. Default 2 m. */
+  failbackTimeoutMs: number;
+  /** Unschedulable pods older than this limit a cluster's capacity for the workload. Default 1 m. */
+  unschedulableThresholdMs: number;
+  /** How often cluster health is re-evaluated. Default 1 s. */
+  healthTickMs: number;
   /** How long tombstones are kept for deltas. Default 7 days. */
   tombstoneRetentionMs: number;
   /** How often old tombstones are pruned. Default 10 minutes. */
@@ -88,6 +100,42 @@ const SPECS: OptionSpec[] = [
     kind: 'duration',
     default: '5s',
   },
+  {
+    key: 'heartbeatGraceMs',
+    flag: 'heartbeat-grace',
+    env: 'FEDHUB_HEARTBEAT_GRACE',
+    kind: 'duration',
+    default: '20s',
+  },
+  {
+    key: 'failoverDelayMs',
+    flag: 'failover-delay',
+    env: 'FEDHUB_FAILOVER_DELAY',
+    kind: 'duration',
+    default: '10s',
+  },
+  {
+    key: 'stabilizationWindowMs',
+    flag: 'stabilization-window',
+    env: 'FEDHUB_STABILIZATION_WINDOW',
+    kind: 'duration',
+    default: '30s',
+  },
+  {
+    key: 'failbackTimeoutMs',
+    flag: 'failback-timeout',
+    env: 'FEDHUB_FAILBACK_TIMEOUT',
+    kind: 'duration',
+    default: '2m',
+  },
+  {
+    key: 'unschedulableThresholdMs',
+    flag: 'unschedulable-threshold',
+    env: 'FEDHUB_UNSCHEDULABLE_THRESHOLD',
+    kind: 'duration',
+    default: '1m',
+  },
+  { key: 'healthTickMs', flag: 'health-tick', env: 'FEDHUB_HEALTH_TICK', kind: 'duration', default: '1s' },
   {
     key: 'tombstoneRetentionMs',
     flag: 'tombstone-retention',

@@ -101,6 +101,16 @@ export async function startHub(config: HubConfig, deps: HubDeps = {}): Promise<R
       bootstrapTokenTtlMs: config.bootstrapTokenTtlMs,
       bootstrapTokenMaxUses: config.bootstrapTokenMaxUses,
       tombstoneRetentionMs: config.tombstoneRetentionMs,
+      health: {
+        heartbeatIntervalMs: config.heartbeatIntervalMs,
+        graceMs: config.heartbeatGraceMs,
+        failoverDelayMs: config.failoverDelayMs,
+        stabilizationMs: config.stabilizationWindowMs,
+      },
+      failover: {
+        failbackTimeoutMs: config.failbackTimeoutMs,
+        unschedulableThresholdMs: config.unschedulableThresholdMs,
+      },
     },
   );
   let initial;
@@ -168,12 +178,14 @@ export async function startHub(config: HubConfig, deps: HubDeps = {}): Promise<R
     }
   }, config.compactionIntervalMs);
   compaction.unref();
+  engine.health.start(config.healthTickMs);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       setState('Stopping');
       clearInterval(compaction);
+      engine.health.stop();
       // Stop accepting first; then end streams and wait for calls; the database closes last.
       await Promise.all([rest.close(), grpc!.stop(GRPC_GRACE_MS)]);
       store.close();

@@ -125,13 +125,14 @@ export interface HeartbeatInput {
   appliedRevision: number;
 }
 
-/** Records liveness; a change of readiness recomputes every slice in the same transaction. */
+/**
+ * Records liveness. Readiness for planning is not decided here: the health monitor turns
+ * heartbeats into the Ready condition and availability (with grace, delay and hysteresis).
+ */
 export function recordHeartbeat(deps: WriteDeps, cluster: ClusterRecord, hb: HeartbeatInput): number {
   const health = toClusterHealth(hb.health);
-  const ready = health === 'Healthy';
   return runWrite(deps, (txn) => {
-    txn.store.clusters.recordHeartbeat(cluster.name, { ...hb, health, ready, at: txn.now });
-    if (ready !== cluster.ready) recomputeForCluster(deps, txn, cluster.name, 'readiness');
+    txn.store.clusters.recordHeartbeat(cluster.name, { ...hb, health, ready: cluster.ready, at: txn.now });
     return txn.now;
   });
 }

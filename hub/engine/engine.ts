@@ -47,6 +47,11 @@ import {
   type AccessFeed,
 } from './cluster-access.ts';
 import { looksLikeClusterCredential } from './secrets.ts';
+import { DEFAULT_HEALTH_CONFIG, type HealthConfig } from '../failover/cluster-health.ts';
+import { approveFailback, type FailbackApproval } from './approve-failback.ts';
+import { createHealthMonitor, type HealthMonitor } from './health-monitor.ts';
+import type { FailoverSettings } from './rollout-context.ts';
+import type { EventRecord } from '../store/records.ts';
 
 export interface EngineOptions {
   limits: SubmissionLimits;
@@ -54,6 +59,10 @@ export interface EngineOptions {
   bootstrapTokenTtlMs: number;
   bootstrapTokenMaxUses: number;
   tombstoneRetentionMs: number;
+  /** Heartbeat grace, failover delay and stabilisation window (default DEFAULT_HEALTH_CONFIG). */
+  health?: HealthConfig;
+  /** Make-before-break timeout and the unschedulable threshold (default DEFAULT_FAILOVER_SETTINGS). */
+  failover?: FailoverSettings;
 }
 
 export interface ResourceQuery {
@@ -82,6 +91,12 @@ export interface Engine {
   labelCluster(name: string, patch: unknown, overwrite: boolean): ClusterView;
   /** For the health state machine: readiness drives replica planning; a change recomputes all slices. */
   setClusterReady(name: string, ready: boolean): boolean;
+  /** The cluster health state machine, fed by heartbeats and ticked by the hub. */
+  readonly health: HealthMonitor;
+  /** Recent events, oldest first; `object` narrows to one (e.g. "Cluster/c1", "FederatedDeployment/ns/web"). */
+  events(object?: string, limit?: number): EventRecord[];
+  /** Lets a Manual-policy workload plan over clusters that failed over again (fedctl failback). */
+  approveFailback(ref: { namespace: string; name: string }): FailbackApproval;
   createBootstrapToken(input: NewTokenInput): NewTokenOutput;
   authenticateCluster(credential: string | undefined): ClusterRecord;
   requireSameCluster(cluster: ClusterRecord, named: string): void;
@@ -139,6 +154,7 @@ export function createEngine(
   const access = createAccessFeed();
   const deps: AccessDeps = { ...base, ...options, feed, access };
   const { store } = base;
+  const health = createHealthMonitor(deps, options.health ?? DEFAULT_HEALTH_CONFIG);
   return {
     feed,
     hubId: () => store.meta.hubId(),
@@ -170,11 +186,23 @@ export function createEngine(
     },
     labelCluster: (name, patch, overwrite) => toClusterView(labelCluster(deps, name, patch, overwrite)),
     setClusterReady: (name, ready) => setClusterReady(deps, name, ready),
+    health,
+    events: (object, limit) => store.events.list(object, limit),
+    approveFailback: (ref) => approveFailback(deps, ref),
     createBootstrapToken: (input) => createBootstrapToken(deps, input),
     authenticateCluster: (credential) => authenticateCluster(deps, credential),
     requireSameCluster,
-    register: (input) => registerCluster(deps, input),
-    heartbeat: (cluster, hb) => recordHeartbeat(deps, cluster, hb),
+    register: (input) => {
+      const out = registerCluster(deps, input);
+      // Registering is a sign of life: the health monitor starts (or refreshes) the cluster's grace period.
+      health.onHeartbeat(out.clusterName, 'Healthy', 'registered');
+      return out;
+    },
+    heartbeat: (cluster, hb) => {
+      const at = recordHeartbeat(deps, cluster, hb);
+      health.onHeartbeat(cluster.name, hb.health === 'Unhealthy' ? 'Unhealthy' : 'Healthy', hb.message);
+      return at;
+    },
     reportStatus: (cluster, report) => recordStatusReport(deps, cluster, report),
     readSlice: (cluster, since, hubId) => readSlice(store, cluster, since, hubId),
     readChanges: (cluster, since) => readChanges(store, cluster, since),
@@ -190,7 +218,10 @@ export function createEngine(
     heartbeatIntervalMs: () => options.heartbeatIntervalMs,
     access,
     revokeCluster: (name) => toClusterView(revokeCluster(deps, name)),
-    deleteCluster: (name) => deleteCluster(deps, name),
+    deleteCluster: (name) => {
+      deleteCluster(deps, name);
+      health.forget(name);
+    },
     rotateCredential: (cluster, presented) => ({ credential: rotateCredential(deps, cluster, presented) }),
     createAdminToken: (input) => createAdminToken(deps, input),
     listAdminTokens: () => store.adminTokens.list().map(toAdminTokenView),

@@ -6,7 +6,8 @@
  */
 import type { ClusterHealth } from '../../shared/vocabulary.ts';
 import {
-  initialClusterHealth,
+  isPlannable,
+  registeredClusterHealth,
   resumeClusterHealth,
   stepClusterHealth,
   type ClusterHealthState,
@@ -39,6 +40,12 @@ interface Entry {
   lastFailedOverAt: number | null;
 }
 
+interface Change {
+  cluster: string;
+  entry: Entry;
+  transitions: HealthTransition[];
+}
+
 export function createHealthMonitor(deps: WriteDeps, cfg: HealthConfig): HealthMonitor {
   const log = deps.log.child({ component: 'health' });
   let entries: Map<string, Entry> | undefined;
@@ -53,50 +60,77 @@ export function createHealthMonitor(deps: WriteDeps, cfg: HealthConfig): HealthM
     for (const c of deps.store.clusters.list()) {
       const h = stored.get(c.name);
       entries.set(c.name, {
-        state: h ? resumeClusterHealth(h.state, now) : initialClusterHealth(now),
+        state: h ? resumeClusterHealth(h.state, now) : registeredClusterHealth(now),
         lastFailedOverAt: h?.lastFailedOverAt ?? null,
       });
     }
     return entries;
   };
 
-  const step = (cluster: string, input: HealthInput): void => {
+  /** Steps one cluster in memory; returns its transitions (nothing written yet). */
+  const evaluate = (cluster: string, input: HealthInput): Change | undefined => {
     const map = load();
     let entry = map.get(cluster);
     if (!entry) {
-      if (!deps.store.clusters.get(cluster)) return;
-      entry = { state: initialClusterHealth(input.atMs), lastFailedOverAt: null };
+      if (!deps.store.clusters.get(cluster)) return undefined;
+      entry = { state: registeredClusterHealth(input.atMs), lastFailedOverAt: null };
       map.set(cluster, entry);
     }
     const { state, transitions } = stepClusterHealth(entry.state, input, cfg);
     entry.state = state;
-    if (transitions.length === 0) return;
+    if (transitions.length === 0) return undefined;
     if (transitions.some((t) => t.kind === 'Availability' && t.to === 'FailedOver'))
       entry.lastFailedOverAt = input.atMs;
-    const wantReady = state.availability === 'Available';
+    return { cluster, entry, transitions };
+  };
+
+  /**
+   * Writes the transitions of one moment together, then re-plans once: clusters that go silent
+   * at the same time (a hub cut off from everyone) fail over together, and nothing cascades onto
+   * whichever of them happened to be evaluated last.
+   */
+  const persist = (changes: Change[]): void => {
+    if (changes.length === 0) return;
     runWrite(deps, (txn) => {
-      txn.store.failover.putHealth({ cluster, state, lastFailedOverAt: entry.lastFailedOverAt }, txn.now);
-      for (const t of transitions) txn.store.events.record(toEvent(cluster, t));
-      const c = txn.store.clusters.get(cluster);
-      if (c && c.ready !== wantReady) {
-        txn.store.clusters.setReady(cluster, wantReady);
-        recomputeForCluster(deps, txn, cluster, 'readiness');
+      const moved: string[] = [];
+      for (const { cluster, entry, transitions } of changes) {
+        txn.store.failover.putHealth(
+          { cluster, state: entry.state, lastFailedOverAt: entry.lastFailedOverAt },
+          txn.now,
+        );
+        for (const t of transitions) txn.store.events.record(toEvent(cluster, t));
+        const c = txn.store.clusters.get(cluster);
+        const wantReady = isPlannable(entry.state.availability);
+        if (c && c.ready !== wantReady) {
+          txn.store.clusters.setReady(cluster, wantReady);
+          moved.push(cluster);
+        }
       }
+      if (moved.length > 0) recomputeForCluster(deps, txn, moved[0]!, 'readiness');
     });
-    for (const t of transitions) {
-      const data = { cluster, from: t.from, to: t.to, reason: t.reason, detail: t.message };
-      if (t.kind === 'Ready') log.info({ ...data }, 'cluster Ready changed');
-      else if (t.to === 'FailedOver' || t.to === 'Suspect') log.warn(data, 'cluster availability changed');
-      else log.info(data, 'cluster availability changed');
+    for (const { cluster, transitions } of changes) {
+      for (const t of transitions) {
+        const data = { cluster, from: t.from, to: t.to, reason: t.reason, detail: t.message };
+        if (t.kind === 'Ready') log.info(data, 'cluster Ready changed');
+        else if (t.to === 'FailedOver' || t.to === 'Suspect') log.warn(data, 'cluster availability changed');
+        else log.info(data, 'cluster availability changed');
+      }
     }
   };
 
   const monitor: HealthMonitor = {
-    onHeartbeat: (cluster, health, message) =>
-      step(cluster, { kind: 'heartbeat', atMs: deps.clock.now(), health, message }),
+    onHeartbeat: (cluster, health, message) => {
+      const change = evaluate(cluster, { kind: 'heartbeat', atMs: deps.clock.now(), health, message });
+      if (change) persist([change]);
+    },
     tick: () => {
       const now = deps.clock.now();
-      for (const cluster of [...load().keys()]) step(cluster, { kind: 'tick', atMs: now });
+      const changes: Change[] = [];
+      for (const cluster of [...load().keys()]) {
+        const change = evaluate(cluster, { kind: 'tick', atMs: now });
+        if (change) changes.push(change);
+      }
+      persist(changes);
       const waiting = deps.store.failover.listWaitingRollouts();
       if (waiting.length > 0) {
         runWrite(deps, (txn) =>

@@ -32,6 +32,14 @@ export function computeClusterStatuses(store: Store, r: ResourceRecord): Cluster
   const source = sourceOf(r);
   const statuses = new Map(store.status.listBySource(source).map((s) => [`${s.cluster}\u0000${s.key}`, s]));
   const ready = new Map(store.clusters.list().map((c) => [c.name, c.ready]));
+  // Ready condition from the health state machine: a cluster we cannot hear from, or whose agent
+  // says it is unhealthy, shows ClusterNotReady whatever it reported last.
+  const notReady = new Map(
+    store.failover
+      .listHealth()
+      .filter((h) => h.state.ready !== 'True')
+      .map((h) => [h.cluster, `cluster not ready (${h.state.reason}): ${h.state.message}`]),
+  );
   const out: ClusterStatusView[] = [];
   for (const row of store.slices.listBySource(source)) {
     const s = statuses.get(`${row.cluster}\u0000${row.key}`);
@@ -48,14 +56,21 @@ export function computeClusterStatuses(store: Store, r: ResourceRecord): Cluster
       continue;
     }
     const current = s !== undefined && s.revision >= row.revision;
+    const unready = notReady.get(row.cluster);
     const base: ClusterStatusView = {
       cluster: row.cluster,
       key: row.key,
-      status: current ? s.status : ready.get(row.cluster) === false ? 'ClusterNotReady' : 'Pending',
-      message: current ? s.message : '',
+      status: unready
+        ? 'ClusterNotReady'
+        : current
+          ? s.status
+          : ready.get(row.cluster) === false
+            ? 'ClusterNotReady'
+            : 'Pending',
+      message: unready ?? (current ? s.message : ''),
       desiredRevision: row.revision,
     };
-    if (s) {
+    if (s && !unready) {
       base.reportedRevision = s.revision;
       base.observedGeneration = s.observedGeneration;
       if (s.replicas !== null) base.replicas = s.replicas;

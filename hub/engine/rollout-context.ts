@@ -1,8 +1,9 @@
 /**
  * Failover for one workload under a ReplicaSchedulingPreference, inside a write transaction:
  * which clusters the planner sees (Available ones, less those a Manual/Never failback policy
- * holds back), what it takes as current replicas (the pre-outage plan when a failover ends, so a
- * returning cluster gets its share back even with rebalance: false), its capacity limits, and
+ * holds back), what it takes as current replicas (what the hub last told each cluster; the
+ * pre-outage plan when a failover ends, so a returning cluster gets its share back even with
+ * rebalance: false, where kubefed left it at 0), its capacity limits, and
  * the make-before-break step from the plan to what each cluster is told.
  */
 import type { ClusterInfo, StoredResource } from '../core/model.ts';
@@ -74,8 +75,20 @@ export function rolloutContext(
   const heldBack = new Set(selection.heldBack);
   const frozen = new Set(selection.frozen);
   const degraded = frozen.size > 0 || heldBack.size > 0;
-  // Ending a failover: plan as if the outage had not happened, from the plan made before it.
-  const currentReplicas = !degraded && before.degraded ? { ...before.baseline } : ready;
+  // The planner's "current replicas" (kept by rebalance: false) are what the hub told each
+  // cluster, like the spec.replicas kubefed read from members: stable, where reported ready
+  // counts lag and would make the plan flip. Ending a failover, it plans from the plan made
+  // before the outage, so the returning cluster gets its share back; while that move is under
+  // way, from the move's goal.
+  const currentReplicas: Replicas = degraded
+    ? { ...before.sent }
+    : before.degraded
+      ? { ...before.baseline }
+      : before.phase.kind === 'ScalingUp'
+        ? { ...before.phase.target }
+        : Object.keys(before.sent).length > 0
+          ? { ...before.sent }
+          : ready;
 
   const capacity = estimateCapacity(
     statuses.map((s) => ({
@@ -97,8 +110,10 @@ export function rolloutContext(
     capacity,
     assignReplicas: (planned, held) => {
       plannedTarget = planned;
-      // What each cluster runs now: the slice's held counts are the truth for silent clusters.
-      const sentBefore: Replicas = { ...before.sent };
+      // What each candidate runs now: the slice's held counts are the truth for silent clusters.
+      // A cluster that is no candidate any more (placement changed) leaves the rollout.
+      const sentBefore: Replicas = {};
+      for (const [c, n] of Object.entries(before.sent)) if (c in planned || c in held) sentBefore[c] = n;
       for (const [c, n] of Object.entries(held)) if (frozen.has(c)) sentBefore[c] = n;
       const step = stepRollout(
         { sent: sentBefore, phase: before.phase },

@@ -78,7 +78,23 @@ export interface HealthStep {
   transitions: HealthTransition[];
 }
 
-/** A cluster that has registered but not yet sent a heartbeat. */
+/**
+ * A cluster the hub has just heard from at registration: registering is a sign of life, so it
+ * starts Ready and Available, and the grace period runs from now.
+ */
+export function registeredClusterHealth(nowMs: number): ClusterHealthState {
+  return {
+    ready: 'True',
+    reason: 'HeartbeatReceived',
+    message: 'registered',
+    readyTransitionMs: nowMs,
+    lastHeartbeatMs: nowMs,
+    availability: 'Available',
+    availabilityTransitionMs: nowMs,
+  };
+}
+
+/** A cluster that has not been heard from at all. */
 export function initialClusterHealth(nowMs: number): ClusterHealthState {
   return {
     ready: 'Unknown',
@@ -216,4 +232,9 @@ export function nextHealthDeadline(s: ClusterHealthState, cfg: HealthConfig): nu
 export function resumeClusterHealth(s: ClusterHealthState, nowMs: number): ClusterHealthState {
   if (s.lastHeartbeatMs === null || s.lastHeartbeatMs >= nowMs) return s;
   return { ...s, lastHeartbeatMs: nowMs };
+}
+
+/** Whether replica planning counts the cluster: Available, or Suspect while the failover delay runs. */
+export function isPlannable(availability: Availability): boolean {
+  return availability === 'Available' || availability === 'Suspect';
 }

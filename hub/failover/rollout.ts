@@ -57,6 +57,8 @@ export function stepRollout(state: RolloutState, input: RolloutInput): RolloutSt
     const prev = state.sent[c];
     if (prev !== undefined) goal[c] = prev;
   }
+  // A cluster the plan no longer gives replicas to is told 0 (it keeps its object), after the others are ready.
+  for (const c of Object.keys(state.sent)) if (!(c in goal)) goal[c] = 0;
 
   const clusters = new Set([...Object.keys(goal), ...Object.keys(state.sent)]);
   const shrinking = [...clusters].filter((c) => (goal[c] ?? 0) < (state.sent[c] ?? 0));

@@ -330,8 +330,14 @@ describe('ReportStatus and Heartbeat', () => {
       lastHeartbeatAt: clock.now(),
       health: 'Unhealthy',
       healthMessage: 'nodes not ready',
-      ready: false,
+      // Still planned over: replicas move only after the failover delay (the health monitor decides).
+      ready: true,
       facts: { nodeCount: 7, allocatable: { cpu: '8' } },
+    });
+    expect(t.hub.engine.health.health('a')).toMatchObject({
+      ready: 'False',
+      reason: 'AgentReportedUnhealthy',
+      availability: 'Suspect',
     });
   });
 });
