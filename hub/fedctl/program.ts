@@ -17,7 +17,8 @@ import {
 } from './commands/config.ts';
 import { runFederate, type FederateOptions } from './commands/federate.ts';
 import { runDescribe, runGet, type GetOptions } from './commands/get.ts';
-import { runDelete, runFailback, runLabel, runTokenCreate, type DeleteOptions } from './commands/mutate.ts';
+import { runDelete, runFailback, runLabel, runRevokeCluster, type DeleteOptions } from './commands/mutate.ts';
+import { runTokenCreate, runTokenList, runTokenRevoke, type TokenCreateOptions } from './commands/tokens.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -114,19 +115,34 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
       ),
     );
 
-  const token = sub(program, 'token').description('bootstrap tokens for registering agents');
+  const token = sub(program, 'token').description(
+    'bootstrap tokens for agents; admin tokens for the admin API',
+  );
   sub(token, 'create')
-    .description('create a bootstrap token (printed once)')
-    .option('--ttl <duration>', 'lifetime (hub default 24h)')
-    .option('--max-uses <n>', 'registrations it allows (hub default 1)')
+    .description('create a bootstrap token, or with --admin an admin token (printed once)')
+    .option('--admin', 'an admin API token instead of a bootstrap token')
+    .option('--role <role>', 'role of an --admin token: admin or read-only (default read-only)')
+    .option('--ttl <duration>', 'bootstrap token lifetime (hub default 24h)')
+    .option('--max-uses <n>', 'registrations a bootstrap token allows (hub default 1)')
     .option('--description <text>', 'what it is for')
     .option('-o, --output <format>', 'json or yaml (default: only the token)')
+    .action(run(async (opts: TokenCreateOptions, cmd: Command) => runTokenCreate(cliOf(cmd), opts)));
+  sub(token, 'list')
+    .description('list admin tokens (never their secrets)')
+    .option('-o, --output <format>', 'json or yaml')
+    .action(run(async (opts: { output?: string }, cmd: Command) => runTokenList(cliOf(cmd), opts)));
+  sub(token, 'revoke')
+    .description('revoke an admin token by id')
+    .argument('<id>')
+    .action(run(async (id: string, _o: unknown, cmd: Command) => runTokenRevoke(cliOf(cmd), id)));
+
+  sub(program, 'revoke')
+    .description("revoke a cluster's credential: its streams are cut and it must bootstrap again")
+    .argument('<kind>', 'cluster')
+    .argument('<name>')
     .action(
-      run(
-        async (
-          opts: { ttl?: string; maxUses?: string; description?: string; output?: string },
-          cmd: Command,
-        ) => runTokenCreate(cliOf(cmd), opts),
+      run(async (kind: string, name: string, _o: unknown, cmd: Command) =>
+        runRevokeCluster(cliOf(cmd), kind, name),
       ),
     );
 

@@ -153,6 +153,10 @@ describe('clusters and tokens', () => {
     const described = await run([...direct(), 'describe', 'cluster', 'c1']);
     expect(described.stdout).toMatch(/^Name:\s+c1\nLabels:\s+env=prod\n/);
     expect(described.stdout).toMatch(/Kubernetes:\s+v1\.36\.3\nNodes:\s+3\n/);
+    // Recent events from the hub's event log.
+    expect(described.stdout).toMatch(
+      /Events:\n\s+TYPE\s+REASON\s+AGE\s+MESSAGE\n(.*\n)*\s+Normal\s+ClusterRegistered\s+\d+s\s+registered with bootstrap token/,
+    );
   });
 
   it.each([
@@ -171,7 +175,12 @@ describe('clusters and tokens', () => {
     ],
     ['a bad token lifetime', ['token', 'create', '--ttl', 'forever'], 2, /--ttl must be a duration/],
     ['a zero use limit', ['token', 'create', '--max-uses', '0'], 2, /--max-uses must be an integer >= 1/],
-    ['failback of a preference that does not exist', ['failback', 'nope', '-n', 'demo'], 1, /failback/],
+    [
+      'failback of a preference that does not exist',
+      ['failback', 'nope', '-n', 'demo'],
+      1,
+      /^error: failback failed for replicaschedulingpreference\/nope in namespace demo: .*not found\n/,
+    ],
     ['agent manifests without --cluster', ['agent', 'manifests'], 2, /--cluster NAME is required/],
   ])('reports %s with its exit code', async (_name, args, code, message) => {
     const res = await run([...direct(), ...args]);
@@ -200,5 +209,65 @@ describe('when the hub is down', () => {
     ]);
     expect(apply.code).toBe(1);
     expect(apply.stderr).toMatch(/is the hub running at/);
+  });
+});
+
+describe('admin tokens', () => {
+  it('mints a read-only token that reads but cannot write, lists it, and revokes it', async () => {
+    const created = await run([
+      ...direct(),
+      'token',
+      'create',
+      '--admin',
+      '--role',
+      'read-only',
+      '--description',
+      'ci reader',
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^fha_\S+\n$/);
+    const id = /^admin token (\S+): role read-only \(shown once\)\n$/.exec(created.stderr)?.[1];
+    expect(id, created.stderr).toBeDefined();
+    const reader = [
+      '--server',
+      hub.server,
+      ...(hub.caFile ? ['--certificate-authority', hub.caFile] : []),
+      '--token',
+      created.stdout.trim(),
+    ];
+
+    expect((await run([...reader, 'get', 'clusters'])).code).toBe(0);
+    const write = await run([...reader, 'label', 'cluster', 'c1', 'team=x']);
+    expect(write.code).toBe(1);
+    expect(write.stderr).toMatch(
+      /^error: label failed for cluster\/c1: role read-only may not .*\nthe token lacks permission for this; use a token with the admin role\n$/,
+    );
+
+    const list = await run([...direct(), 'token', 'list']);
+    expect(list.stdout).toMatch(
+      new RegExp(
+        `^ID\\s+ROLE\\s+AGE\\s+REVOKED\\s+DESCRIPTION\\n(.*\\n)*${id}\\s+read-only\\s+\\d+s\\s+-\\s+ci reader\\n`,
+      ),
+    );
+    expect(list.stdout).not.toContain(created.stdout.trim());
+
+    expect(await run([...direct(), 'token', 'revoke', id!])).toMatchObject({
+      code: 0,
+      stdout: `admin-token/${id} revoked\n`,
+    });
+    const after = await run([...reader, 'get', 'clusters']);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(
+      /\ncheck the admin token: --token, FEDHUB_TOKEN, or the token\/tokenFile of the context\n$/,
+    );
+  });
+
+  it.each([
+    ['--ttl on an admin token', ['token', 'create', '--admin', '--ttl', '1h'], /apply to bootstrap tokens/],
+    ['--role without --admin', ['token', 'create', '--role', 'admin'], /--role needs --admin/],
+  ])('refuses %s (exit 2)', async (_name, args, message) => {
+    const res = await run([...direct(), ...args]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
   });
 });

@@ -9,6 +9,8 @@ import { fedctl, startHubProcess, tempDir, type FedctlResult, type HubProcess } 
 let hub: HubProcess;
 let tmp: ReturnType<typeof tempDir>;
 let env: Record<string, string>;
+let agent: ReturnType<typeof grpcClient> | undefined;
+let heartbeats: NodeJS.Timeout | undefined;
 const run = (args: string[], stdin?: string): Promise<FedctlResult> =>
   fedctl(args, { env, ...(stdin !== undefined ? { stdin } : {}) });
 
@@ -57,23 +59,30 @@ beforeAll(async () => {
     '--current',
   ]);
   expect(setContext).toMatchObject({ code: 0, stdout: 'Context "e2e" created.\n' });
-  // A registered cluster without an agent: resources placed on it stay Pending.
+  // A registered cluster without an agent: resources placed on it stay Pending while heartbeats
+  // keep it Ready (nothing applies them, so they never become Ok).
   const token = await run(['token', 'create']);
-  const agent = grpcClient(
+  const client = grpcClient(
     'AgentService',
     hub.grpcPort,
     hub.caFile ? { caPem: readFileSync(hub.caFile, 'utf8') } : {},
   );
-  await agent.call('Register', {
+  agent = client;
+  const { credential } = await client.call<{ credential: string }>('Register', {
     clusterName: 'c1',
     labels: { env: 'prod' },
     facts: {},
     bootstrapToken: token.stdout.trim(),
   });
-  agent.close();
+  const beat = () =>
+    client.call('Heartbeat', { clusterName: 'c1', health: 'Healthy', sentAtMs: Date.now() }, credential);
+  await beat();
+  heartbeats = setInterval(() => void beat().catch(() => undefined), 1000);
 });
 
 afterAll(async () => {
+  clearInterval(heartbeats);
+  agent?.close();
   await hub?.stop();
   tmp?.remove();
 });
@@ -263,7 +272,7 @@ describe('describe, delete and federate', () => {
     expect(res.stdout).toMatch(
       /Clusters:\n\s+CLUSTER\s+OBJECT\s+STATUS.*\n\s+c1\s+apps\/Deployment\/demo\/web\s+Pending/,
     );
-    expect(res.stdout).toMatch(/Events:/);
+    expect(res.stdout).toMatch(/\nEvents:\s+<none>\n$/);
   });
 
   it('deletes from a file and by name, and reports what was not there', async () => {

@@ -1,7 +1,7 @@
 /** `fedctl apply -f …`: one all-or-nothing submission, kubectl-like result lines, optional --wait. */
 import { stringify } from 'yaml';
 import type { Cli } from '../cli.ts';
-import { CliError, HubStatusError, UsageError } from '../core/cli-errors.ts';
+import { CliError, HubStatusError, UsageError, hintForStatus } from '../core/cli-errors.ts';
 import { parseDuration } from '../core/duration.ts';
 import {
   computeWaitSnapshot,
@@ -34,7 +34,10 @@ export function explainApplyError(err: unknown, docs: readonly ManifestDoc[]): u
   if (!(err instanceof HubStatusError) || err.isMissingRoute()) return err;
   const n = err.details?.document;
   const doc = n !== undefined ? docs[n - 1] : undefined;
-  if (!doc) return new CliError(`apply failed: ${err.message}`, { cause: err });
+  if (!doc) {
+    const hint = hintForStatus(err.status);
+    return new CliError(`apply failed: ${err.message}`, { cause: err, ...(hint ? { hint } : {}) });
+  }
   const why = err.message.replace(/^document \d+: /, '');
   const field = err.details?.field;
   const reason =

@@ -1,12 +1,10 @@
-/** `fedctl delete`, `label cluster`, `token create` and `failback`. */
-import { stringify } from 'yaml';
+/** `fedctl delete`, `label cluster`, `revoke cluster` and `failback`. */
 import { createKindCatalog, CLUSTER_KIND, namespaceFor, objectName, type KindInfo } from '../core/kinds.ts';
 import type { Cli } from '../cli.ts';
 import { CliError, HubStatusError, UsageError, forObject, unsupported } from '../core/cli-errors.ts';
-import { parseDuration } from '../core/duration.ts';
 import { parseLabelArgs } from '../core/label-args.ts';
 import { readManifests } from '../read-manifests.ts';
-import { parseOutput, resourcePath } from './get.ts';
+import { resourcePath } from './get.ts';
 
 export interface DeleteOptions {
   filename: string[];
@@ -114,37 +112,6 @@ export async function runLabel(
   return 0;
 }
 
-export async function runTokenCreate(
-  cli: Cli,
-  opts: { ttl?: string; maxUses?: string; description?: string; output?: string },
-): Promise<number> {
-  const format = parseOutput(opts.output, ['json', 'yaml']);
-  const body: Record<string, unknown> = {};
-  if (opts.ttl !== undefined) body['ttlMs'] = parseDuration(opts.ttl, '--ttl');
-  if (opts.maxUses !== undefined) {
-    const n = Number(opts.maxUses);
-    if (!/^\d+$/.test(opts.maxUses) || n < 1)
-      throw new UsageError(`--max-uses must be an integer >= 1, got ${JSON.stringify(opts.maxUses)}`);
-    body['maxUses'] = n;
-  }
-  if (opts.description !== undefined) body['description'] = opts.description;
-  let token: Record<string, unknown>;
-  try {
-    token = await cli.client().request({ method: 'POST', path: '/apis/v1/bootstrap-tokens', body });
-  } catch (err) {
-    throw forObject(err, 'create failed', 'bootstrap-token');
-  }
-  if (format === 'json') cli.io.stdout(`${JSON.stringify(token, null, 2)}\n`);
-  else if (format === 'yaml') cli.io.stdout(stringify(token));
-  else {
-    cli.io.stdout(`${String(token['token'])}\n`);
-    cli.io.stderr(
-      `bootstrap token ${String(token['id'])}: expires ${String(token['expiresAt'])}, ${String(token['maxUses'])} use(s)\n`,
-    );
-  }
-  return 0;
-}
-
 export async function runFailback(
   cli: Cli,
   name: string,
@@ -166,13 +133,34 @@ export async function runFailback(
     );
     if (e !== err) throw e;
     if (err instanceof HubStatusError && err.status === 404)
-      throw new CliError(`replicaschedulingpreferences "${name}" not found in namespace ${namespace}`, {
-        hint: 'list them with fedctl get rsp -A',
-      });
+      throw new CliError(
+        `failback failed for replicaschedulingpreference/${name} in namespace ${namespace}: ${err.message}`,
+        {
+          hint: 'list preferences with fedctl get rsp -A and clusters with fedctl get clusters',
+        },
+      );
     throw forObject(err, 'failback failed', `replicaschedulingpreference/${name}`);
   }
   cli.io.stdout(
     `replicaschedulingpreference/${name} failback approved${opts.cluster !== undefined ? ` for cluster ${opts.cluster}` : ''}\n`,
   );
+  return 0;
+}
+
+export async function runRevokeCluster(cli: Cli, kindArg: string, name: string): Promise<number> {
+  const info = await cli.resolveKind(kindArg);
+  if (info.kind !== CLUSTER_KIND) throw new UsageError(`only clusters can be revoked, not ${info.plural}`);
+  try {
+    await cli
+      .client()
+      .request({ method: 'POST', path: `/apis/v1/clusters/${encodeURIComponent(name)}/revoke` });
+  } catch (err) {
+    const missing = unsupported(err, 'revoking clusters', 'POST /apis/v1/clusters/{name}/revoke');
+    if (missing !== err) throw missing;
+    if (err instanceof HubStatusError && err.status === 404)
+      throw new CliError(`clusters "${name}" not found`, { hint: 'list them with fedctl get clusters' });
+    throw forObject(err, 'revoke failed', `cluster/${name}`);
+  }
+  cli.io.stdout(`cluster/${name} revoked\n`);
   return 0;
 }

@@ -47,16 +47,30 @@ export class HubStatusError extends CliError {
 /** The hub could not be reached at all. */
 export class HubUnreachableError extends CliError {
   constructor(server: string, why: string, cause?: unknown) {
+    // A plaintext request to a TLS port is cut without an answer.
+    const maybeTls = server.startsWith('http:') && /reset|hang up/.test(why);
     super(`cannot reach the hub at ${server}: ${why}`, {
-      hint: `is the hub running at ${server}? set --server or a context (fedctl config use-context)`,
+      hint: maybeTls
+        ? `the hub may serve HTTPS: use --server ${server.replace(/^http:/, 'https:')} with --certificate-authority (the hub's <data-dir>/pki/ca.crt)`
+        : `is the hub running at ${server}? set --server or a context (fedctl config use-context)`,
       cause,
     });
   }
 }
 
+/** What to do about a hub answer, by status. */
+export function hintForStatus(status: number): string | undefined {
+  if (status === 401)
+    return 'check the admin token: --token, FEDHUB_TOKEN, or the token/tokenFile of the context';
+  if (status === 403) return 'the token lacks permission for this; use a token with the admin role';
+  if (status === 429) return 'the hub is rate-limiting this client; retry in a moment';
+  return undefined;
+}
+
 /** `error: …` plus the hint line, as printed on stderr. */
 export function formatCliError(err: CliError): string {
-  return `error: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`;
+  const hint = err.hint ?? (err instanceof HubStatusError ? hintForStatus(err.status) : undefined);
+  return `error: ${err.message}\n${hint ? `${hint}\n` : ''}`;
 }
 
 /**
@@ -66,12 +80,7 @@ export function formatCliError(err: CliError): string {
 export function forObject(err: unknown, what: string, object: string): unknown {
   if (!(err instanceof HubStatusError)) return err;
   if (err.isMissingRoute()) return err;
-  const hint =
-    err.status === 401
-      ? 'set a token: --token, FEDHUB_TOKEN, or a context with token/tokenFile'
-      : err.status === 403
-        ? 'the token lacks permission for this; use an admin token'
-        : undefined;
+  const hint = hintForStatus(err.status);
   return new CliError(`${what} for ${object}: ${err.message}`, { cause: err, ...(hint ? { hint } : {}) });
 }
 
