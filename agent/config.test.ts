@@ -34,6 +34,7 @@ describe('compileAgentConfig', () => {
         denyKinds: [],
         allowClusterAdminBindings: false,
       },
+      healthAddr: undefined,
       logLevel: 'info',
     });
   });
@@ -110,6 +111,12 @@ describe('compileAgentConfig', () => {
       },
     ],
     [
+      'a health address without a host listens everywhere',
+      [...base, '--health-addr', ':8081'],
+      {},
+      { healthAddr: { host: '0.0.0.0', port: 8081 } },
+    ],
+    [
       'insecure and adopt are switches',
       [...base, '--insecure', '--adopt'],
       {},
@@ -172,6 +179,12 @@ describe('compileAgentConfig', () => {
       [...base, '--allow-namespaces', ' , '],
       {},
       'allowNamespaces: must name at least one entry',
+    ],
+    [
+      'a health address without a port',
+      [...base, '--health-addr', 'localhost'],
+      {},
+      'healthAddr: "localhost" is not host:port',
     ],
     ['a bad namespace', [...base, '--namespace', 'Fed'], {}, 'agentNamespace: "Fed" is not a DNS label'],
   ])('rejects %s', (_n, argv, env, message) => {

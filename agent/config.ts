@@ -50,6 +50,8 @@ export interface AgentConfig {
   rotateCredentialEveryMs: number | undefined;
   /** Member-side guard rails (--allow-namespaces, --allow-kinds, --deny-kinds, --allow-cluster-admin-bindings). Default: any namespace and kind, no cluster-admin bindings. */
   guardRails: GuardRails;
+  /** host:port of the probe and metrics endpoint (--health-addr). Default off. */
+  healthAddr: { host: string; port: number } | undefined;
   /** Log level (--log-level). Default info. */
   logLevel: string;
 }
@@ -93,6 +95,14 @@ function parseList(field: string, v: string, item: RegExp): string[] {
   for (const x of items)
     if (!item.test(x)) throw new ConfigError(`${field}: ${JSON.stringify(x)} is not valid`);
   return items;
+}
+
+function parseHostPort(field: string, v: string | undefined): { host: string; port: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(.*):(\d{1,5})$/.exec(v);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) throw new ConfigError(`${field}: ${JSON.stringify(v)} is not host:port`);
+  return { host: m[1] === '' ? '0.0.0.0' : m[1]!, port };
 }
 
 function parseLabel(v: string): [string, string] {
@@ -139,6 +149,7 @@ function buildProgram(): Command {
     .option('--allow-kinds <list>', 'comma-separated Kind or Kind.group the hub may place (default any)')
     .option('--deny-kinds <list>', 'comma-separated Kind or Kind.group the hub may never place')
     .option('--allow-cluster-admin-bindings', 'let the hub bind subjects to cluster-admin')
+    .option('--health-addr <host:port>', 'serve /healthz, /readyz and /metrics here (default off)')
     .option('--log-level <level>', 'log level', 'info')
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut: () => {} })
@@ -239,6 +250,7 @@ export function compileAgentConfig(
       denyKinds: denyKinds === undefined ? [] : parseList('denyKinds', denyKinds, KIND_NAME),
       allowClusterAdminBindings: o['allowClusterAdminBindings'] === true,
     },
+    healthAddr: parseHostPort('healthAddr', str('healthAddr')),
     logLevel: str('logLevel') ?? 'info',
   };
 }

@@ -11,6 +11,7 @@ import { DEFAULT_BACKOFF, computeBackoffMs, type BackoffPolicy } from './core/ba
 import { computeNextDesired, emptyDesiredState, type SliceUpdate } from './core/desired-set.ts';
 import type { SessionPhase } from './core/session.ts';
 import { createHubClient, type ClusterFactsWire, type HubClient } from './grpc/hub-client.ts';
+import { startHealthServer } from './health-server.ts';
 import { createHubSession, readTokenFile } from './hub-session.ts';
 import { readClusterFacts, readClusterHealth } from './kube/cluster-facts.ts';
 import { createKubeClient, type KubeClient } from './kube/kube-client.ts';
@@ -39,6 +40,8 @@ export interface AgentDeps {
 export interface Agent {
   /** Session lifecycle, consecutive failures talking to the hub, hub identity and the revision applied in full. */
   state(): { phase: SessionPhase; failures: number; hubId: string; revision: number };
+  /** Port of the health endpoint when --health-addr is set. */
+  healthPort: number | undefined;
   /** Exchanges the cluster credential for a new one and stores it; the sync stream reconnects with it. */
   rotateCredential(): Promise<void>;
   /** Runs a full reconcile now (tests, and an operator's nudge). */
@@ -331,7 +334,18 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
           Math.min(rotateEvery, 3_600_000),
         );
 
+  const health = config.healthAddr
+    ? await startHealthServer(config.healthAddr.host, config.healthAddr.port, {
+        phase: () => session.state().phase,
+        revision: () => persisted.desired.revision,
+        owned: () => ledger.entries().size,
+        statuses: () => reconciler.statuses(),
+      })
+    : undefined;
+  if (health) log.info({ port: health.port }, 'health endpoint listening');
+
   return {
+    healthPort: health?.port,
     rotateCredential,
     state: () => ({
       phase: session.state().phase,
@@ -356,7 +370,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       statusReporter.stop();
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      await Promise.allSettled([sessionDone, heartbeatsDone]);
+      await Promise.allSettled([sessionDone, heartbeatsDone, health?.close()]);
       if (!deps.hub) hub.close();
       log.info('agent stopped');
     },
