@@ -48,7 +48,7 @@ beforeAll(async () => {
   [c1, c2, c3] = members as [MemberInfo, MemberInfo, MemberInfo];
   logDir = path.join(testRunDir(), 'fleet-federation');
   hub = await startHubProcess({ logDir });
-  rest = new HubRest(hub.httpUrl);
+  rest = HubRest.of(hub);
   const token = await rest.bootstrapToken(3);
   for (const m of [c1, c2, c3]) {
     agents.set(m.name, await startAgentProcess(m, hub, { logDir, bootstrapToken: token }));

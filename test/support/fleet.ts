@@ -82,7 +82,12 @@ export interface HubProcess {
   proc: FleetProcess;
   dataDir: string;
   grpcAddress: string;
-  httpUrl: string;
+  httpPort: number;
+  /** The CA the hub made on first start (TLS is on by default). */
+  caFile: string;
+  caPem: string;
+  /** The first admin token, which the hub writes to <dataDir>/admin-token. */
+  adminToken: string;
   /** Starts the hub again on the same database and ports (after stop or kill). */
   restart(): Promise<void>;
 }
@@ -115,11 +120,16 @@ export async function startHubProcess(opts: HubOptions): Promise<HubProcess> {
     );
     return proc;
   };
+  const proc = await launch();
+  const caFile = path.join(dataDir, 'pki', 'ca.crt');
   const hub: HubProcess = {
-    proc: await launch(),
+    proc,
     dataDir,
     grpcAddress: `127.0.0.1:${grpcPort}`,
-    httpUrl: `http://127.0.0.1:${httpPort}`,
+    httpPort,
+    caFile,
+    caPem: readFileSync(caFile, 'utf8'),
+    adminToken: readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim(),
     restart: async () => {
       hub.proc = await launch();
     },
@@ -156,7 +166,7 @@ export async function startAgentProcess(
 ): Promise<AgentProcess> {
   const stateDir = opts.stateDir ?? mkdtempSync(path.join(tmpdir(), `fedhub-e2e-agent-${member.name}-`));
   const args = [
-    ['--hub', opts.hubAddress ?? hub.grpcAddress, '--insecure', '--cluster-name', member.name],
+    ['--hub', opts.hubAddress ?? hub.grpcAddress, '--hub-ca-file', hub.caFile, '--cluster-name', member.name],
     ['--kubeconfig', member.kubeconfigPath, '--state-dir', stateDir],
     ['--namespace', opts.namespace ?? 'fedhub-system', '--bootstrap-token', opts.bootstrapToken],
     opts.heartbeatInterval === undefined

@@ -1,4 +1,5 @@
 /** A small client of the hub's REST API for end-to-end tests (fedctl is tested separately). */
+import { httpRequest } from '../hub/support/http-client.ts';
 
 export type Obj = Record<string, unknown>;
 
@@ -12,24 +13,28 @@ export class HubRestError extends Error {
 }
 
 export class HubRest {
+  /** A client of a TLS hub (trusting `caPem`) with an admin token; `caPem` undefined: plain HTTP. */
   constructor(
-    readonly baseUrl: string,
+    readonly port: number,
+    private readonly caPem: string | undefined,
     private readonly token?: string,
   ) {}
 
+  static of(hub: { httpPort: number; caPem: string; adminToken: string }): HubRest {
+    return new HubRest(hub.httpPort, hub.caPem, hub.adminToken);
+  }
+
   async call(method: string, p: string, body?: string | object): Promise<Obj> {
-    const headers: Record<string, string> = {};
-    if (this.token) headers['authorization'] = `Bearer ${this.token}`;
-    let payload: string | undefined;
-    if (body !== undefined) {
-      payload = typeof body === 'string' ? body : JSON.stringify(body);
-      headers['content-type'] = typeof body === 'string' ? 'application/yaml' : 'application/json';
-    }
-    const res = await fetch(`${this.baseUrl}${p}`, { method, headers, body: payload });
-    const text = await res.text();
-    const parsed = (text ? JSON.parse(text) : {}) as Obj;
-    if (!res.ok) throw new HubRestError(res.status, parsed);
-    return parsed;
+    const res = await httpRequest({
+      port: this.port,
+      caPem: this.caPem,
+      method,
+      path: p,
+      body,
+      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+    });
+    if (res.status >= 400) throw new HubRestError(res.status, res.body);
+    return res.body;
   }
 
   apply(yaml: string): Promise<Obj> {
