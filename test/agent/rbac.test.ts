@@ -56,6 +56,24 @@ beforeAll(async () => {
   })) {
     await kubeSend(admin, 'POST', pathOf(o), o);
   }
+  // Services without delete: a tombstone for one must end in DeletionFailed, not silence.
+  await kubeSend(admin, 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: `fedhub-agent-services-${id}` },
+    rules: [{ apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch', 'create', 'patch'] }],
+  });
+  await kubeSend(admin, 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: `fedhub-agent-services-${id}` },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: `fedhub-agent-services-${id}`,
+    },
+    subjects: [{ kind: 'ServiceAccount', name: 'fedhub-agent', namespace: agentNs }],
+  });
   const tr = await kubeSend(
     admin,
     'POST',
@@ -135,6 +153,22 @@ describe('agent with least-privilege RBAC', () => {
         (await kubeGet(admin, `/apis/apps/v1/namespaces/${ns}/deployments/web`)) ? undefined : true,
       15_000,
     );
+  });
+
+  it('an object it may not delete stays, with status DeletionFailed and the API server message', async () => {
+    const key = hub.upsert({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: ns },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
+    await until('service Ok', () => (hub.statuses.get(key)?.status === 'Ok' ? true : undefined));
+    hub.remove(key);
+    const s = await until('DeletionFailed', () =>
+      hub.statuses.get(key)?.status === 'DeletionFailed' ? hub.statuses.get(key) : undefined,
+    );
+    expect(s.message).toMatch(/forbidden/);
+    expect(await kubeGet(admin, `/api/v1/namespaces/${ns}/services/web`)).toBeDefined();
   });
 
   it('a kind outside its RBAC fails with the API server message, and nothing else is affected', async () => {
