@@ -182,6 +182,11 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
       '--kinds <list>',
       'resources the agent may manage, e.g. deployments.apps,configmaps or * (default: every kind the hub federates)',
     )
+    .option(
+      '--allow-namespaces <list>',
+      'namespaces the hub may use in this member (agent guard rail; default any)',
+    )
+    .option('--deny-kinds <list>', 'Kind or Kind.group the hub may never place here (agent guard rail)')
     .addOption(
       new Option('--state-volume <kind>', 'where the credential and slice live')
         .choices(['pvc', 'emptyDir'])

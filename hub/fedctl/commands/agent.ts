@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import type { Cli } from '../cli.ts';
 import {
+  kindsOfManaged,
   managedFromRegistrations,
   parseKinds,
   renderAgentManifests,
@@ -23,6 +24,8 @@ export interface AgentManifestsFlags {
   namespace: string;
   image: string;
   kinds?: string;
+  allowNamespaces?: string;
+  denyKinds?: string;
   stateVolume: string;
   insecure?: boolean;
   tokenTtl?: string;
@@ -56,9 +59,26 @@ export async function runAgentManifests(cli: Cli, flags: AgentManifestsFlags): P
   const labels = flags.labels ? parseLabelList(flags.labels, '--labels') : {};
   const ttlMs = flags.tokenTtl !== undefined ? parseDuration(flags.tokenTtl, '--token-ttl') : undefined;
   const conn = cli.connection();
-  const managed = flags.kinds
-    ? parseKinds(flags.kinds)
-    : managedFromRegistrations(await cli.registrations(true));
+  const list = (text: string | undefined, flag: string, re: RegExp) => {
+    if (text === undefined) return undefined;
+    const items = text
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
+    const bad = items.find((x) => !re.test(x));
+    if (bad !== undefined || items.length === 0)
+      throw new UsageError(`${flag}: ${JSON.stringify(bad ?? text)} is not a valid entry`);
+    return items;
+  };
+  const allowNamespaces = list(flags.allowNamespaces, '--allow-namespaces', DNS_LABEL);
+  const denyKinds = list(flags.denyKinds, '--deny-kinds', /^[A-Z][A-Za-z0-9]*(\.[a-z0-9.-]+)?$/);
+  const registrations = await cli.registrations(true);
+  const managed = flags.kinds ? parseKinds(flags.kinds) : managedFromRegistrations(registrations);
+  // Narrowed kinds become the agent's allow list too: others get a clear Denied status, not a 403.
+  const allowKinds =
+    flags.kinds && flags.kinds.trim() !== '*' ? kindsOfManaged(managed, registrations) : undefined;
+  if (flags.kinds && flags.kinds.trim() !== '*' && !allowKinds)
+    cli.io.stderr('warning: some --kinds are unknown to the hub; the agent gets no --allow-kinds list\n');
   let token: { token?: unknown; caPem?: unknown };
   try {
     token = await cli.client().request({
@@ -100,6 +120,11 @@ export async function runAgentManifests(cli: Cli, flags: AgentManifestsFlags): P
     ...(hubCaPem !== undefined ? { hubCaPem } : {}),
     hubTrust,
     stateVolume: flags.stateVolume,
+    guardRails: {
+      ...(allowNamespaces ? { allowNamespaces } : {}),
+      ...(allowKinds ? { allowKinds } : {}),
+      ...(denyKinds ? { denyKinds } : {}),
+    },
   });
   cli.io.stdout(
     format === 'json'

@@ -1,7 +1,9 @@
 // Pins the agent install manifests: least-privilege RBAC from computeAgentRbac, the bootstrap Secret, and a hardened single-replica Deployment wired to them.
 import { describe, expect, it } from 'vitest';
+import { compileAgentConfig } from '../../../agent/config.ts';
 import { BUILTIN_TYPES } from '../../core/type-registry.ts';
 import {
+  kindsOfManaged,
   managedFromRegistrations,
   parseKinds,
   renderAgentManifests,
@@ -80,8 +82,9 @@ describe('renderAgentManifests', () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     });
-    expect(c['readinessProbe']).toBeDefined();
-    expect(c['livenessProbe']).toBeDefined();
+    expect(c['readinessProbe']['httpGet']).toEqual({ path: '/readyz', port: 'health' });
+    expect(c['livenessProbe']['httpGet']).toEqual({ path: '/healthz', port: 'health' });
+    expect(c['ports']).toEqual([{ name: 'health', containerPort: 9090 }]);
     expect(c['resources']['requests']).toBeDefined();
     expect(c['resources']['limits']['memory']).toBeDefined();
   });
@@ -119,7 +122,64 @@ describe('renderAgentManifests', () => {
   });
 });
 
+describe('the agent reads what the Deployment gives it', () => {
+  it('compiles the rendered args and environment into its config, guard rails included', () => {
+    const objs = renderAgentManifests({
+      ...base,
+      guardRails: {
+        allowNamespaces: ['web', 'api'],
+        allowKinds: ['Deployment.apps'],
+        denyKinds: ['ClusterRoleBinding.rbac.authorization.k8s.io'],
+      },
+    });
+    const container = byKind(objs, 'Deployment')['spec']['template']['spec']['containers'][0];
+    const data = byKind(objs, 'ConfigMap')['data'];
+    const env = Object.fromEntries(
+      container['env'].map((e: Obj) => [e['name'], data[e['valueFrom']['configMapKeyRef']['key']]]),
+    );
+    const config = compileAgentConfig(container['args'], env);
+    expect(config).toMatchObject({
+      hubAddress: 'hub.example:7443',
+      clusterName: 'c1',
+      insecure: false,
+      hubCaFile: '/etc/fedhub/bootstrap/ca.crt',
+      bootstrapTokenFile: '/etc/fedhub/bootstrap/token',
+      stateDir: '/var/lib/fedhub-agent',
+      agentNamespace: 'fedhub-system',
+      inCluster: true,
+      labels: { env: 'prod' },
+      healthAddr: { host: '0.0.0.0', port: 9090 },
+      guardRails: {
+        allowNamespaces: ['web', 'api'],
+        allowKinds: ['Deployment.apps'],
+        denyKinds: ['ClusterRoleBinding.rbac.authorization.k8s.io'],
+      },
+    });
+  });
+});
+
 describe('kinds', () => {
+  it.each([
+    [
+      'known resources map to Kind.group, core ones to Kind',
+      [
+        { group: 'apps', resource: 'deployments' },
+        { group: '', resource: 'configmaps' },
+      ],
+      ['Deployment.apps', 'ConfigMap'],
+    ],
+    [
+      'an unknown resource gives no list at all',
+      [
+        { group: 'apps', resource: 'deployments' },
+        { group: 'x.io', resource: 'widgets' },
+      ],
+      undefined,
+    ],
+  ])('%s', (_name, managed, kinds) => {
+    expect(kindsOfManaged(managed, BUILTIN_TYPES)).toEqual(kinds);
+  });
+
   it('defaults to every built-in target the hub federates', () => {
     const managed = managedFromRegistrations(BUILTIN_TYPES);
     expect(managed).toContainEqual({ group: 'apps', resource: 'deployments' });

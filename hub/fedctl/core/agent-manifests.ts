@@ -35,6 +35,10 @@ export interface AgentManifestOptions {
   stateVolume: 'pvc' | 'emptyDir';
   /** PVC size. Default 1Gi. */
   stateSize?: string;
+  /** Port of the agent's /healthz, /readyz and /metrics (--health-addr). Default 9090. */
+  healthPort?: number;
+  /** The agent's member-side guard rails; absent lists leave the agent's defaults. */
+  guardRails?: { allowNamespaces?: string[]; allowKinds?: string[]; denyKinds?: string[] };
 }
 
 type Obj = Record<string, unknown>;
@@ -78,12 +82,23 @@ export function parseKinds(text: string): ManagedResource[] {
   return out;
 }
 
-function probe(check: string): Obj {
-  // No health port on the agent yet: node checks the state directory itself.
-  return { exec: { command: ['node', '-e', check] } };
+/** `Kind.group` (or `Kind` for core) of the managed resources the registrations know, or undefined if any is unknown. */
+export function kindsOfManaged(
+  managed: readonly ManagedResource[],
+  regs: readonly TypeRegistration[],
+): string[] | undefined {
+  const out: string[] = [];
+  for (const m of managed) {
+    const reg = regs.find((r) => r.target.group === m.group && r.pluralName === m.resource);
+    if (!reg) return undefined;
+    out.push(reg.target.group === '' ? reg.target.kind : `${reg.target.kind}.${reg.target.group}`);
+  }
+  return out;
 }
 
 function deployment(o: AgentManifestOptions): Obj {
+  const healthPort = o.healthPort ?? 9090;
+  const rails = o.guardRails;
   const args = [
     '--in-cluster',
     `--namespace=${o.namespace}`,
@@ -95,7 +110,12 @@ function deployment(o: AgentManifestOptions): Obj {
         ? [`--hub-ca-file=${BOOTSTRAP_DIR}/ca.crt`]
         : []),
     ...Object.entries(o.labels).map(([k, v]) => `--label=${k}=${v}`),
+    `--health-addr=0.0.0.0:${healthPort}`,
+    ...(rails?.allowNamespaces ? [`--allow-namespaces=${rails.allowNamespaces.join(',')}`] : []),
+    ...(rails?.allowKinds ? [`--allow-kinds=${rails.allowKinds.join(',')}`] : []),
+    ...(rails?.denyKinds ? [`--deny-kinds=${rails.denyKinds.join(',')}`] : []),
   ];
+  const httpProbe = (path: string) => ({ httpGet: { path, port: 'health' } });
   const fromConfig = (name: string, key: string) => ({
     name,
     valueFrom: { configMapKeyRef: { name: AGENT_NAME, key } },
@@ -110,7 +130,10 @@ function deployment(o: AgentManifestOptions): Obj {
       strategy: { type: 'Recreate' },
       selector: { matchLabels: { 'app.kubernetes.io/name': AGENT_NAME } },
       template: {
-        metadata: { labels: APP_LABELS },
+        metadata: {
+          labels: APP_LABELS,
+          annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(healthPort) },
+        },
         spec: {
           serviceAccountName: AGENT_NAME,
           securityContext: {
@@ -139,18 +162,15 @@ function deployment(o: AgentManifestOptions): Obj {
                 readOnlyRootFilesystem: true,
                 capabilities: { drop: ['ALL'] },
               },
-              // Ready once registered (the credential is written after the hub accepted the agent).
-              readinessProbe: {
-                ...probe(`require('fs').accessSync('${STATE_DIR}/credential')`),
-                periodSeconds: 10,
-                timeoutSeconds: 5,
-              },
-              // Alive while its state directory is writable.
+              ports: [{ name: 'health', containerPort: healthPort }],
+              // Ready while it streams its slice from the hub; alive while its process answers.
+              readinessProbe: { ...httpProbe('/readyz'), periodSeconds: 10, timeoutSeconds: 5 },
               livenessProbe: {
-                ...probe(`require('fs').accessSync('${STATE_DIR}', require('fs').constants.W_OK)`),
-                initialDelaySeconds: 30,
-                periodSeconds: 30,
-                timeoutSeconds: 10,
+                ...httpProbe('/healthz'),
+                initialDelaySeconds: 10,
+                periodSeconds: 20,
+                timeoutSeconds: 5,
+                failureThreshold: 3,
               },
               volumeMounts: [
                 { name: 'state', mountPath: STATE_DIR },
