@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * fedctl, the kubectl-like CLI of fedhub: `node --import tsx hub/fedctl/main.ts get clusters`.
  * Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted.
