@@ -4,20 +4,16 @@
  * before any object is created, applies in dependency order, deletes in reverse order, and
  * updates per-object status. Passes run one at a time.
  */
-import { fromObjectKey, toObjectKey } from '../shared/object-key.ts';
+import { fromObjectKey } from '../shared/object-key.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { PerClusterStatus } from '../shared/vocabulary.ts';
 import { groupByRank, sortForApply, sortForDelete } from './core/apply-order.ts';
 import { decideObject, toLiveView, type Decision } from './core/decide.ts';
 import type { DesiredObject, DesiredState } from './core/desired-set.ts';
-import {
-  checkManifestKey,
-  computeApplyIntent,
-  computeImplicitNamespace,
-  HASH_ANNOTATION,
-} from './core/intent.ts';
+import { checkManifestKey, computeApplyIntent, HASH_ANNOTATION } from './core/intent.ts';
 import { checkGuardRails, type GuardRails } from './core/guard-rails.ts';
 import type { ObjectStatusValue } from './core/object-status.ts';
+import { ensureImplicitNamespaces } from './implicit-namespaces.ts';
 import { awaitEstablished, createObserver } from './observe.ts';
 import { UnknownKindError } from './kube/discovery.ts';
 import { KubeApiError } from './kube/kube-client.ts';
@@ -145,37 +141,6 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
   }
 
-  async function ensureNamespaces(plans: Planned[], signal?: AbortSignal): Promise<Map<string, string>> {
-    const failed = new Map<string, string>();
-    const needed = new Set<string>();
-    for (const p of plans) {
-      if (p.decision.action !== 'apply' || p.coords.namespace === '') continue;
-      if (
-        desired.objects.has(
-          toObjectKey({ group: '', kind: 'Namespace', namespace: '', name: p.coords.namespace }),
-        )
-      )
-        continue;
-      needed.add(p.coords.namespace);
-    }
-    for (const ns of needed) {
-      const key = toObjectKey({ group: '', kind: 'Namespace', namespace: '', name: ns });
-      try {
-        if (await objects.get({ apiVersion: 'v1', kind: 'Namespace', namespace: '', name: ns }, signal))
-          continue;
-        if (!ledger.get(key)) {
-          ledger.set(key, { apiVersion: 'v1', hash: '', revision: 0, hubId: desired.hubId, implicit: true });
-          await ledger.flush(signal);
-        }
-        await objects.apply(computeImplicitNamespace(ns), { force: false, signal });
-        log.info({ namespace: ns }, 'namespace created for desired objects');
-      } catch (err) {
-        failed.set(ns, `namespace ${ns} could not be created: ${errorMessage(err)}`);
-      }
-    }
-    return failed;
-  }
-
   async function pass(keys: Iterable<string>, signal?: AbortSignal): Promise<PassResult> {
     const result: PassResult = { applied: 0, deleted: 0, failed: 0, progressing: [] };
     let changed = false;
@@ -269,7 +234,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       }
     }
     if (ledgerDirty) await ledger.flush(signal);
-    const nsFailures = await ensureNamespaces(plans, signal);
+    const nsFailures = await ensureImplicitNamespaces(
+      { objects, ledger, log },
+      plans.filter((p) => p.decision.action === 'apply').map((p) => p.coords.namespace),
+      desired,
+      signal,
+    );
 
     for (const p of plans) {
       const { key, decision, desired: d } = p;

@@ -372,6 +372,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       timers.clear();
       await Promise.allSettled([sessionDone, heartbeatsDone, health?.close()]);
       if (!deps.hub) hub.close();
+      if (!deps.kube) kube.close();
       log.info('agent stopped');
     },
   };

@@ -48,6 +48,8 @@ export interface KubeClient {
     onEvent: (e: WatchEvent) => void,
     signal: AbortSignal,
   ): Promise<void>;
+  /** Closes idle kept-alive connections. */
+  close(): void;
 }
 
 export interface KubeConnectOptions {
@@ -141,6 +143,7 @@ export function createKubeClient(opts: KubeConnectOptions): KubeClient {
 
   return {
     server,
+    close: () => pool?.agent.destroy(),
     async request<T>(method: string, path: string, o: KubeRequestOptions = {}): Promise<T> {
       const url = toUrl(server, path, o.query);
       const timeoutMs = o.timeoutMs ?? opts.timeoutMs ?? 30_000;

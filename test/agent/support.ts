@@ -69,6 +69,7 @@ export async function startTestAgent(
       return real.request(method, p, o);
     },
     watch: (...args) => real.watch(...args),
+    close: () => real.close(),
   };
   const agent = await startAgent(config, {
     log,
