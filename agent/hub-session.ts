@@ -15,7 +15,7 @@ import {
   type SessionPhase,
   type SessionState,
 } from './core/session.ts';
-import type { ClusterFactsWire, HubClient } from './grpc/hub-client.ts';
+import { isRetryable, type ClusterFactsWire, type HubClient } from './grpc/hub-client.ts';
 import type { StateStore } from './state-store.ts';
 
 export interface HubSessionDeps {
@@ -97,7 +97,9 @@ export function createHubSession(deps: HubSessionDeps, hubId: string, revision: 
       return { type: 'registered', hubId: res.hubId };
     } catch (err) {
       const reason = reasonOf(err);
-      log.warn({ reason }, 'registration failed');
+      // Refusals (bad credential, another cluster's name) need an operator; outages only patience.
+      if (isRetryable(err)) log.warn({ reason }, 'registration failed');
+      else log.error({ reason }, 'registration refused by the hub');
       return { type: 'failed', reason };
     }
   }
