@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../shared/logger.ts';
 import type { HubConfig } from './config.ts';
 import { systemClock, type Clock } from './engine/clock.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
+import { createHubMetrics } from './metrics.ts';
 import type { AdminAuthorizer } from './engine/admin-authorizer.ts';
 import { startGrpcServer } from './grpc/grpc-server.ts';
 import { buildRestServer } from './rest/rest-server.ts';
@@ -93,6 +94,7 @@ export async function startHub(config: HubConfig, deps: HubDeps = {}): Promise<R
     state = next;
     log.info({ state }, 'hub lifecycle');
   };
+  const metrics = createHubMetrics();
   const engine = createEngine(
     { store, clock, log: log.child({ component: 'engine' }) },
     {
@@ -111,8 +113,10 @@ export async function startHub(config: HubConfig, deps: HubDeps = {}): Promise<R
         failbackTimeoutMs: config.failbackTimeoutMs,
         unschedulableThresholdMs: config.unschedulableThresholdMs,
       },
+      observer: metrics.observer,
     },
   );
+  metrics.attach(engine);
   let initial;
   try {
     initial = engine.ensureInitialAdminToken();
@@ -134,7 +138,7 @@ export async function startHub(config: HubConfig, deps: HubDeps = {}): Promise<R
   const caPem = tls?.caPem ?? '';
   const serving = tls && { certPem: tls.certPem, keyPem: tls.keyPem };
   const rest = buildRestServer(
-    { engine, log, authorizeAdmin, isReady: () => state === 'Running' },
+    { engine, log, authorizeAdmin, isReady: () => state === 'Running', metrics },
     {
       maxRequestBytes: config.maxRequestBytes,
       requestTimeoutMs: config.requestTimeoutMs,

@@ -26,7 +26,7 @@ import type { SourceRef } from './recompute.ts';
 import { toResourceView } from './resource-view.ts';
 import { readChanges, readSlice, type SliceRead } from './slice-reader.ts';
 import { recordStatusReport, type StatusReportInput, type StatusReportOutcome } from './status-writes.ts';
-import { runWrite, type SubmissionLimits } from './write-deps.ts';
+import { runWrite, type EngineObserver, type SubmissionLimits } from './write-deps.ts';
 import type { AdminAuthorizer } from './admin-authorizer.ts';
 import {
   authenticateAdmin,
@@ -63,6 +63,8 @@ export interface EngineOptions {
   health?: HealthConfig;
   /** Make-before-break timeout and the unschedulable threshold (default DEFAULT_FAILOVER_SETTINGS). */
   failover?: FailoverSettings;
+  /** Metrics hooks (default none). */
+  observer?: EngineObserver;
 }
 
 export interface ResourceQuery {
@@ -93,6 +95,8 @@ export interface Engine {
   setClusterReady(name: string, ready: boolean): boolean;
   /** The cluster health state machine, fed by heartbeats and ticked by the hub. */
   readonly health: HealthMonitor;
+  /** The newest revision in a cluster's slice (0 when empty). */
+  latestRevision(cluster: string): number;
   /** Recent events, oldest first; `object` narrows to one (e.g. "Cluster/c1", "FederatedDeployment/ns/web"). */
   events(object?: string, limit?: number): EventRecord[];
   /** Lets a Manual-policy workload plan over clusters that failed over again (fedctl failback). */
@@ -155,6 +159,8 @@ export function createEngine(
   const deps: AccessDeps = { ...base, ...options, feed, access };
   const { store } = base;
   const health = createHealthMonitor(deps, options.health ?? DEFAULT_HEALTH_CONFIG);
+  const observer = options.observer;
+  if (observer) store.events.onRecord((e) => observer.event(e));
   return {
     feed,
     hubId: () => store.meta.hubId(),
@@ -188,6 +194,7 @@ export function createEngine(
     setClusterReady: (name, ready) => setClusterReady(deps, name, ready),
     health,
     events: (object, limit) => store.events.list(object, limit),
+    latestRevision: (cluster) => store.slices.latestRevision(cluster),
     approveFailback: (ref) => approveFailback(deps, ref),
     createBootstrapToken: (input) => createBootstrapToken(deps, input),
     authenticateCluster: (credential) => authenticateCluster(deps, credential),

@@ -52,6 +52,14 @@ const orNull = (v: number | null | undefined): number | null => (v === undefined
  * Stores an agent's report. Only keys present in the cluster's own slice are taken (others are
  * ignored and returned); an unchanged status is not rewritten, so steady state makes no writes.
  */
+const FAILURES: ReadonlySet<string> = new Set([
+  'CreationFailed',
+  'UpdateFailed',
+  'DeletionFailed',
+  'AlreadyExists',
+  'Denied',
+]);
+
 export function recordStatusReport(
   deps: WriteDeps,
   cluster: ClusterRecord,
@@ -100,6 +108,14 @@ export function recordStatusReport(
         continue;
       txn.store.status.upsert(next);
       written++;
+      if (
+        next.status === 'Ok' &&
+        next.revision === row.revision &&
+        !(prev?.status === 'Ok' && prev.revision >= row.revision)
+      )
+        deps.observer?.propagated(Math.max(0, txn.now - row.changedAt) / 1000, cluster.name);
+      else if (FAILURES.has(next.status) && (prev?.status !== next.status || prev.revision !== next.revision))
+        deps.observer?.applyFailed(cluster.name, next.status);
     }
     for (const key of report.removed) if (txn.store.status.remove(cluster.name, key)) written++;
     if (report.appliedRevision !== cluster.appliedRevision) {

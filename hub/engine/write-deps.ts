@@ -10,6 +10,15 @@ export interface SubmissionLimits {
   maxDocuments: number;
 }
 
+/** What the engine tells metrics as it writes; every method is optional to implement. */
+export interface EngineObserver {
+  /** A cluster reported a slice change applied, `seconds` after it was committed. */
+  propagated(seconds: number, cluster: string): void;
+  /** A cluster reported an object failing with a per-cluster status. */
+  applyFailed(cluster: string, status: string): void;
+  event(e: { reason: string; object: string; type: string }): void;
+}
+
 /** What every write needs; one object, passed as is. */
 export interface WriteDeps {
   store: Store;
@@ -22,6 +31,8 @@ export interface WriteDeps {
   bootstrapTokenMaxUses: number;
   /** Failover timings (default DEFAULT_FAILOVER_SETTINGS). */
   failover?: FailoverSettings;
+  /** Metrics hooks (default none). */
+  observer?: EngineObserver;
 }
 
 /**

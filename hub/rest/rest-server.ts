@@ -12,6 +12,7 @@ import { RateLimitedError, type RateLimiter } from '../guard/rate-limiter.ts';
 import { registerAccessRoutes } from './access-routes.ts';
 import { registerClusterRoutes } from './cluster-routes.ts';
 import { registerFailoverRoutes } from './failover-routes.ts';
+import type { HubMetrics } from '../metrics.ts';
 import { registerResourceRoutes } from './resource-routes.ts';
 import { toHttpError } from './to-http-error.ts';
 
@@ -35,6 +36,8 @@ export interface RestDeps {
   authorizeAdmin: AdminAuthorizer;
   /** False once shutdown began: /readyz answers 503. */
   isReady(): boolean;
+  /** Served at /metrics (Prometheus text format), and fed submission latencies. */
+  metrics?: HubMetrics;
 }
 
 /** A Status-shaped answer written straight to the socket, for requests that never parsed. */
@@ -97,6 +100,19 @@ export function buildRestServer(deps: RestDeps, opts: RestServerOptions): Fastif
     }
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
+  const metrics = deps.metrics;
+  if (metrics) {
+    // Outside /apis/: scraped without an admin token; it carries cluster names and counts only.
+    app.get('/metrics', async (_req, reply) => {
+      void reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    });
+    app.addHook('onResponse', async (req, reply) => {
+      if (req.method === 'POST' && req.routeOptions.url === '/apis/v1/apply') {
+        metrics.observeSubmission(reply.elapsedTime / 1000, 'rest', reply.statusCode < 400 ? 'ok' : 'error');
+      }
+    });
+  }
   app.get('/readyz', async (_req, reply) => {
     if (!deps.isReady()) reply.code(503);
     return { status: deps.isReady() ? 'ok' : 'stopping' };

@@ -26,6 +26,8 @@ export interface SlicesRepo {
   listFullBySource(source: string): SliceRow[];
   /** The live objects of a cluster, in key order: a snapshot. */
   listLive(cluster: string): SliceRow[];
+  /** The newest revision in a cluster's slice (0 when it has none). */
+  latestRevision(cluster: string): number;
   /** Rows of a cluster changed after `revision`, in revision order: a delta. */
   listSince(cluster: string, revision: number): SliceRow[];
   upsert(row: SliceRow): void;
@@ -82,6 +84,9 @@ function createRepo(
        deleted = excluded.deleted, manifest = excluded.manifest, hash = excluded.hash,
        changed_at = excluded.changed_at`,
   );
+  const latest = db.prepare<[string], { n: number | null }>(
+    'SELECT max(revision) AS n FROM slice_objects WHERE cluster = ?',
+  );
   const maxTombstone = db.prepare<[number], { n: number; maxRevision: number | null }>(
     'SELECT count(*) AS n, max(revision) AS maxRevision FROM slice_objects WHERE deleted = 1 AND changed_at < ?',
   );
@@ -105,6 +110,7 @@ function createRepo(
       })),
     listFullBySource: (source) => fullBySource.all(source).map(fromRow),
     listLive: (cluster) => live.all(cluster).map(fromRow),
+    latestRevision: (cluster) => latest.get(cluster)?.n ?? 0,
     listSince: (cluster, revision) => since.all(cluster, revision).map(fromRow),
     upsert: (row) => {
       upsert.run({ ...row, manifest: toStored(row), deleted: row.deleted ? 1 : 0 });

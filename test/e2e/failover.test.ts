@@ -6,6 +6,7 @@ import { kubeGet, meta, until } from '../agent/support.ts';
 import { testMembers, testRunDir, type MemberInfo } from '../harness/members.ts';
 import { startAgentProcess, startHubProcess, stopFleet, type HubProcess } from '../support/fleet.ts';
 import { HubRest, type Obj } from '../support/hub-rest.ts';
+import { parsePrometheusText, sampleValue } from '../support/prom-text.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 const NS = 'failover';
@@ -231,6 +232,9 @@ spec:
     expect(min).toBeGreaterThanOrEqual(6);
     const ev = (await events(`FederatedDeployment/${NS}/${workload}`)).map((e) => e['reason']);
     expect(ev).toContain('FailingBack');
+    const metrics = parsePrometheusText(await rest.text('/metrics'));
+    expect(sampleValue(metrics, 'fedhub_failovers_total')).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(metrics, 'fedhub_failbacks_total')).toBeGreaterThanOrEqual(1);
   });
 
   it('a flapping member (ten quick disconnects) moves replicas a bounded number of times', async () => {

@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeRequest } from '../harness/kube-http.ts';
+import { freePort, kubeRequest } from '../harness/kube-http.ts';
+import { parsePrometheusText, sampleValue, type Sample } from '../support/prom-text.ts';
 import { testMembers, testRunDir, type MemberInfo } from '../harness/members.ts';
 import { kubeGet, kubeSend, meta, until } from '../agent/support.ts';
 import {
@@ -25,6 +26,8 @@ let hub: HubProcess;
 let rest: HubRest;
 const agents = new Map<string, AgentProcess>();
 let logDir: string;
+let agentHealthPort: number;
+let metricsBefore: Sample[];
 
 function sample(): string {
   return readdirSync(FIXTURES)
@@ -50,9 +53,12 @@ beforeAll(async () => {
   hub = await startHubProcess({ logDir });
   rest = HubRest.of(hub);
   const token = await rest.bootstrapToken(3);
+  agentHealthPort = await freePort();
   for (const m of [c1, c2, c3]) {
-    agents.set(m.name, await startAgentProcess(m, hub, { logDir, bootstrapToken: token }));
+    const extraArgs = m === c1 ? ['--health-addr', `127.0.0.1:${agentHealthPort}`] : [];
+    agents.set(m.name, await startAgentProcess(m, hub, { logDir, bootstrapToken: token, extraArgs }));
   }
+  metricsBefore = parsePrometheusText(await rest.text('/metrics'));
   await until(
     'three clusters registered and ready',
     async () => {
@@ -126,6 +132,26 @@ describe('federation end to end', () => {
       [c1.name, 'Ok'],
       [c2.name, 'Ok'],
     ]);
+  });
+
+  it('hub and agent serve Prometheus metrics that parse, and their counters move', async () => {
+    const after = parsePrometheusText(await rest.text('/metrics'));
+    expect(sampleValue(after, 'fedhub_connected_agents')).toBe(3);
+    for (const m of [c1, c2, c3])
+      expect(sampleValue(after, 'fedhub_cluster_ready', { cluster: m.name })).toBe(1);
+    const propagated = (s: Sample[]) => sampleValue(s, 'fedhub_propagation_seconds_count') ?? 0;
+    expect(propagated(after)).toBeGreaterThan(propagated(metricsBefore));
+    const submissions = (s: Sample[]) =>
+      sampleValue(s, 'fedhub_submission_duration_seconds_count', { transport: 'rest', outcome: 'ok' }) ?? 0;
+    expect(submissions(after)).toBeGreaterThan(submissions(metricsBefore));
+    expect(sampleValue(after, 'fedhub_cluster_revision_lag', { cluster: c1.name })).toBe(0);
+
+    const res = await fetch(`http://127.0.0.1:${agentHealthPort}/metrics`);
+    expect(res.status).toBe(200);
+    const agent = parsePrometheusText(await res.text());
+    expect(sampleValue(agent, 'fedhub_agent_applied_revision')).toBeGreaterThan(0);
+    expect(sampleValue(agent, 'fedhub_agent_hub_streaming')).toBe(1);
+    expect((await fetch(`http://127.0.0.1:${agentHealthPort}/readyz`)).status).toBe(200);
   });
 
   it('a template update reaches both placed clusters', async () => {

@@ -37,6 +37,13 @@ export class HubRest {
     return res.body;
   }
 
+  /** A GET whose answer is not JSON (e.g. /metrics). */
+  async text(p: string): Promise<string> {
+    const res = await httpRequest({ port: this.port, caPem: this.caPem, method: 'GET', path: p });
+    if (res.status >= 400) throw new HubRestError(res.status, res.body);
+    return res.text;
+  }
+
   apply(yaml: string): Promise<Obj> {
     return this.call('POST', '/apis/v1/apply', yaml);
   }
