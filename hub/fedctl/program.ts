@@ -68,13 +68,17 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .description('list or show clusters and federated resources (e.g. get clusters, get fdeploy web -n demo)')
     .argument(
       '<kind>',
-      'clusters, federateddeployments (fdeploy), rsp, … (case-insensitive, singular, plural or short)',
+      'clusters, events, federateddeployments (fdeploy), rsp, … (case-insensitive, singular, plural or short)',
     )
     .argument('[names...]', 'names to show')
     .option('-n, --namespace <ns>', 'namespace (default: the context namespace, else default)')
     .option('-A, --all-namespaces', 'every namespace')
     .option('-l, --selector <selector>', 'label selector, e.g. env=prod,tier!=gold')
     .option('-o, --output <format>', 'wide, yaml, json or name')
+    .option(
+      '--for <kind/name>',
+      'get events: only those of this object (e.g. fdeploy/web -n demo, cluster/eu-1)',
+    )
     .action(
       run(async (kind: string, names: string[], opts: GetOptions, cmd: Command) =>
         runGet(cliOf(cmd), kind, names, opts),

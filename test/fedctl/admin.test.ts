@@ -153,6 +153,12 @@ describe('clusters and tokens', () => {
     const described = await run([...direct(), 'describe', 'cluster', 'c1']);
     expect(described.stdout).toMatch(/^Name:\s+c1\nLabels:\s+env=prod\n/);
     expect(described.stdout).toMatch(/Kubernetes:\s+v1\.36\.3\nNodes:\s+3\n/);
+    const events = await run([...direct(), 'get', 'events', '--for', 'cluster/c1']);
+    expect(events.stdout).toMatch(
+      /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n(.*\n)*\d+s\s+Normal\s+ClusterRegistered\s+Cluster\/c1\s+registered with bootstrap token/,
+    );
+    const none = await run([...direct(), 'get', 'ev', '--for', 'cluster/nope']);
+    expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'No events found.\n' });
     // Recent events from the hub's event log.
     expect(described.stdout).toMatch(
       /Events:\n\s+TYPE\s+REASON\s+AGE\s+MESSAGE\n(.*\n)*\s+Normal\s+ClusterRegistered\s+\d+s\s+registered with bootstrap token/,

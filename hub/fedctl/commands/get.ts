@@ -1,12 +1,28 @@
 /** `fedctl get` and `fedctl describe`. */
 import { stringify } from 'yaml';
 import type { Cli } from '../cli.ts';
-import { CliError, HubStatusError, UsageError, forObject } from '../core/cli-errors.ts';
+import { CliError, HubStatusError, UsageError, forObject, unsupported } from '../core/cli-errors.ts';
+import { formatTable } from '../core/table.ts';
 import { formatClusterDescription, formatResourceDescription, type EventsSection } from '../core/describe.ts';
-import { CLUSTER_KIND, namespaceFor, objectName, type KindInfo } from '../core/kinds.ts';
-import { formatClusterTable, formatNames, formatResourceTable, type OutputFormat } from '../core/printers.ts';
+import {
+  CLUSTER_KIND,
+  EVENT_KIND,
+  eventObjectOf,
+  namespaceFor,
+  objectName,
+  type KindInfo,
+} from '../core/kinds.ts';
+import {
+  ageOf,
+  formatClusterTable,
+  formatNames,
+  formatResourceTable,
+  type OutputFormat,
+} from '../core/printers.ts';
 
 export interface GetOptions {
+  /** `get events --for KIND/NAME`: only that object's events. */
+  for?: string;
   namespace?: string;
   allNamespaces?: boolean;
   selector?: string;
@@ -38,6 +54,8 @@ function printObjects(cli: Cli, format: 'yaml' | 'json', items: unknown[], singl
 export async function runGet(cli: Cli, kindArg: string, names: string[], opts: GetOptions): Promise<number> {
   const format = parseOutput(opts.output);
   const info = await cli.resolveKind(kindArg);
+  if (info.kind === EVENT_KIND) return runGetEvents(cli, names, opts, format);
+  if (opts.for !== undefined) throw new UsageError('--for applies to get events');
   if (opts.allNamespaces && opts.namespace) throw new UsageError('-n and -A cannot be combined');
   if (names.length > 0 && opts.selector) throw new UsageError('names and -l cannot be combined');
   const client = cli.client();
@@ -93,6 +111,55 @@ export async function runGet(cli: Cli, kindArg: string, names: string[], opts: G
   return failed > 0 ? 1 : 0;
 }
 
+/** `get events [--for KIND/NAME]`: the hub's event log, oldest first. */
+async function runGetEvents(
+  cli: Cli,
+  names: string[],
+  opts: GetOptions,
+  format: OutputFormat,
+): Promise<number> {
+  if (names.length > 0) throw new UsageError('events have no names; use --for KIND/NAME to pick an object');
+  let object: string | undefined;
+  if (opts.for !== undefined) {
+    const slash = opts.for.indexOf('/');
+    if (slash <= 0 || slash === opts.for.length - 1)
+      throw new UsageError(`--for must be KIND/NAME, got ${JSON.stringify(opts.for)}`);
+    const target = await cli.resolveKind(opts.for.slice(0, slash));
+    object = eventObjectOf(target, opts.for.slice(slash + 1), opts.namespace ?? cli.connection().namespace);
+  }
+  let list: { items?: Array<Record<string, unknown>> };
+  try {
+    list = await cli
+      .client()
+      .request({ method: 'GET', path: '/apis/v1/events', query: { object, limit: '1000' } });
+  } catch (err) {
+    throw unsupported(err, 'events', 'GET /apis/v1/events');
+  }
+  const items = list.items ?? [];
+  if (format === 'json' || format === 'yaml') {
+    printObjects(cli, format, items, false);
+    return 0;
+  }
+  if (items.length === 0) {
+    cli.io.stderr('No events found.\n');
+    return 0;
+  }
+  const now = cli.io.now();
+  cli.io.stdout(
+    formatTable(
+      ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
+      items.map((e) => [
+        ageOf(e['at'], now),
+        String(e['type'] ?? ''),
+        String(e['reason'] ?? ''),
+        String(e['object'] ?? ''),
+        String(e['message'] ?? ''),
+      ]),
+    ),
+  );
+  return 0;
+}
+
 /** Recent events of an object, or why they cannot be shown (a hub without the events route). */
 async function readEvents(cli: Cli, object: string): Promise<EventsSection> {
   try {
@@ -126,6 +193,7 @@ export async function runDescribe(
   opts: { namespace?: string },
 ): Promise<number> {
   const info = await cli.resolveKind(kindArg);
+  if (info.kind === EVENT_KIND) throw new UsageError('use fedctl get events --for KIND/NAME');
   const namespace = opts.namespace ?? cli.connection().namespace;
   let view: unknown;
   try {

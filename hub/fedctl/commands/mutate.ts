@@ -1,5 +1,12 @@
 /** `fedctl delete`, `label cluster`, `revoke cluster` and `failback`. */
-import { createKindCatalog, CLUSTER_KIND, namespaceFor, objectName, type KindInfo } from '../core/kinds.ts';
+import {
+  createKindCatalog,
+  CLUSTER_KIND,
+  EVENT_KIND,
+  namespaceFor,
+  objectName,
+  type KindInfo,
+} from '../core/kinds.ts';
 import type { Cli } from '../cli.ts';
 import { CliError, HubStatusError, UsageError, forObject, unsupported } from '../core/cli-errors.ts';
 import { parseLabelArgs } from '../core/label-args.ts';
@@ -48,6 +55,7 @@ export async function runDelete(cli: Cli, args: string[], opts: DeleteOptions): 
     const [kindArg, ...names] = args;
     if (!kindArg || names.length === 0) throw new UsageError('must give KIND NAME... or -f FILE');
     const info = await cli.resolveKind(kindArg);
+    if (info.kind === EVENT_KIND) throw new UsageError('events cannot be deleted; the hub prunes them');
     const namespace = opts.namespace ?? cli.connection().namespace;
     targets = names.map((name) => ({ info, namespace, name }));
   }

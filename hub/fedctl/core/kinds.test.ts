@@ -1,7 +1,7 @@
 // Pins how fedctl resolves the kind names users type (any case, singular, plural, short, kind.group) and each kind's scope.
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_TYPES } from '../../core/type-registry.ts';
-import { createKindCatalog, namespaceFor } from './kinds.ts';
+import { createKindCatalog, eventObjectOf, namespaceFor } from './kinds.ts';
 
 const catalog = createKindCatalog([
   ...BUILTIN_TYPES,
@@ -27,6 +27,7 @@ describe('resolving kind names', () => {
     ['rsp is a ReplicaSchedulingPreference', 'rsp', 'ReplicaSchedulingPreference'],
     ['clusters are clusters', 'clusters', 'Cluster'],
     ['cluster is a cluster', 'cluster', 'Cluster'],
+    ['ev is an event', 'ev', 'Event'],
     [
       'a kind registered by a FederatedTypeConfig resolves by its plural',
       'federatedwidgets',
@@ -50,5 +51,27 @@ describe('scopes', () => {
     ['a cluster has no namespace', 'clusters', 'a', 'demo', ''],
   ])('%s', (_name, kind, name, requested, expected) => {
     expect(namespaceFor(catalog.resolve(kind)!, name, requested)).toBe(expected);
+  });
+});
+
+describe('eventObjectOf', () => {
+  it.each([
+    ['a cluster is Cluster/<name>', 'cluster', 'c1', 'demo', 'Cluster/c1'],
+    [
+      'a namespaced resource is <Kind>/<namespace>/<name>',
+      'fdeploy',
+      'web',
+      'demo',
+      'FederatedDeployment/demo/web',
+    ],
+    [
+      'a cluster-scoped resource has an empty namespace',
+      'federatedclusterroles',
+      'r',
+      'demo',
+      'FederatedClusterRole//r',
+    ],
+  ])('%s', (_name, kind, name, ns, expected) => {
+    expect(eventObjectOf(catalog.resolve(kind)!, name, ns)).toBe(expected);
   });
 });

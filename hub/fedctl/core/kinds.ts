@@ -21,6 +21,7 @@ export interface KindInfo {
 }
 
 export const CLUSTER_KIND = 'Cluster';
+export const EVENT_KIND = 'Event';
 
 /** kubectl's short names of target kinds; the federated kind answers to `f` + the short name. */
 const TARGET_SHORT_NAMES: Record<string, string[]> = {
@@ -59,6 +60,7 @@ const CONFIG_KINDS: KindInfo[] = [
     shortNames: ['ftc'],
   },
   { kind: CLUSTER_KIND, plural: 'clusters', scope: 'Cluster', group: 'fedhub.io', shortNames: [] },
+  { kind: EVENT_KIND, plural: 'events', scope: 'Cluster', group: 'fedhub.io', shortNames: ['ev'] },
 ];
 
 function pluralOf(kind: string): string {
@@ -115,4 +117,11 @@ export function namespaceFor(info: KindInfo, name: string, requested: string): s
   if (info.scope === 'Cluster') return '';
   if (info.scope === 'Self') return name;
   return requested;
+}
+
+/** The object name the hub's events use: `Cluster/<name>` or `<Kind>/<namespace>/<name>`. */
+export function eventObjectOf(info: KindInfo, name: string, requested: string): string {
+  return info.kind === CLUSTER_KIND
+    ? `Cluster/${name}`
+    : `${info.kind}/${namespaceFor(info, name, requested)}/${name}`;
 }
