@@ -127,7 +127,12 @@ function serialize(value: unknown, format: 'json' | 'yaml'): string {
       // Too deep or not representable: JSON is YAML too.
     }
   }
-  return JSON.stringify(value) ?? 'null';
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    // Nested past what JSON.stringify can walk: send the deepest text instead.
+    return `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+  }
 }
 
 /** A sample document with 1-4 structural mutations, as JSON or YAML text. */
