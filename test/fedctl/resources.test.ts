@@ -326,3 +326,52 @@ describe('describe, delete and federate', () => {
     expect(res.stderr).toMatch(message);
   });
 });
+
+describe('ReplicaSchedulingPreferences and failback', () => {
+  const rsp = (policy: string) => `apiVersion: scheduling.kubefed.io/v1alpha1
+kind: ReplicaSchedulingPreference
+metadata: {name: api, namespace: demo, annotations: {fedhub.io/failback: ${policy}}}
+spec: {targetKind: FederatedDeployment, totalReplicas: 4}
+`;
+
+  it('lists and describes a preference, and approves a manual failback with an event', async () => {
+    expect((await run(['apply', '-f', '-'], rsp('Manual'))).stdout).toBe(
+      'replicaschedulingpreference/api created\n',
+    );
+    const table = await run(['get', 'rsp', '-n', 'demo']);
+    expect(table.stdout).toMatch(
+      /^NAME\s+TARGET\s+TOTAL-REPLICAS\s+REBALANCE\s+AGE\napi\s+FederatedDeployment\s+4\s+false\s+\d+s\n$/,
+    );
+    expect((await run(['describe', 'rsp', 'api', '-n', 'demo'])).stdout).toMatch(
+      /\nTarget:\s+FederatedDeployment \(4 replicas\)\n/,
+    );
+
+    const approved = await run(['failback', 'api', '-n', 'demo', '--cluster', 'c1']);
+    expect(approved).toMatchObject({
+      code: 0,
+      stdout: 'replicaschedulingpreference/api failback approved for cluster c1\n',
+    });
+    const events = await run(['get', 'events', '--for', 'fdeploy/api', '-n', 'demo']);
+    expect(events.stdout).toMatch(/\d+s\s+Normal\s+FailbackApproved\s+FederatedDeployment\/demo\/api\s/);
+  });
+
+  it.each([
+    [
+      'a Never policy, naming the annotation',
+      ['failback', 'api', '-n', 'demo'],
+      () => rsp('Never'),
+      /^error: failback failed for replicaschedulingpreference\/api: .*fedhub\.io\/failback.*Never/,
+    ],
+    [
+      'an unknown cluster',
+      ['failback', 'api', '-n', 'demo', '--cluster', 'zz'],
+      () => rsp('Manual'),
+      /^error: failback failed for replicaschedulingpreference\/api in namespace demo: cluster zz not found\n/,
+    ],
+  ])('refuses %s (exit 1)', async (_name, args, doc, message) => {
+    await run(['apply', '-f', '-'], doc());
+    const res = await run(args);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(message);
+  });
+});
