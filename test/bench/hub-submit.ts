@@ -1,5 +1,5 @@
 /**
- * Hub submission benchmark (not a test): `npx tsx bench/hub-submit.ts [--clusters 10,100] [--objects 1000,5000] [--batch 100]`.
+ * Hub submission benchmark (not a test): `node --import tsx test/bench/hub-submit.ts [--clusters 10,100] [--objects 1000,5000] [--batch 100]`.
  *
  * For each (clusters M, objects N): a fresh hub database on disk (WAL, synchronous=FULL), M
  * registered clusters, then
@@ -19,10 +19,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../shared/logger.ts';
-import { systemClock } from '../hub/engine/clock.ts';
-import { createEngine } from '../hub/engine/engine.ts';
-import { openStore } from '../hub/store/store.ts';
+import { createLogger } from '../../shared/logger.ts';
+import { systemClock } from '../../hub/engine/clock.ts';
+import { createEngine } from '../../hub/engine/engine.ts';
+import { openStore } from '../../hub/store/store.ts';
 
 const { values } = parseArgs({
   options: {
