@@ -38,16 +38,17 @@ program
     }
     console.log(`\nTry: kubectl --kubeconfig ${m.members[0]?.kubeconfigPath} get nodes`);
     console.log(`Logs: ${m.runDir}/logs\nPress Ctrl-C to stop everything.`);
-    const stop = async (): Promise<void> => {
-      console.log('\nstopping members…');
-      await m.stop();
-      console.log('stopped');
-      process.exit(0);
-    };
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
-    process.once('SIGINT', () => void stop());
-    process.once('SIGTERM', () => void stop());
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        console.log('\nstopping members…');
+        await m.stop();
+        console.log('stopped');
+        process.exit(0);
+      })());
+    // A terminal's Ctrl-C reaches npm and us alike: later signals wait for the first teardown.
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
     await new Promise(() => {});
   });
 

@@ -65,9 +65,8 @@ export async function startMembers(opts: StartMembersOptions = {}): Promise<Memb
   const timeoutMs = opts.startTimeoutMs ?? 240_000;
   const procs = new Map<string, MemberProcs>();
 
-  const onSignal = (): void => {
-    void group.stopAll(3_000).finally(() => process.exit(130));
-  };
+  // No signal handlers here: callers decide how to stop (the demo and the CLI handle Ctrl-C, vitest
+  // calls teardown), and the process group's watchdog stops everything if the caller dies.
   try {
     const etcdPort = await startEtcd(group, bins, runDir, timeoutMs);
     log(`etcd ready on 127.0.0.1:${etcdPort}`);
@@ -80,8 +79,6 @@ export async function startMembers(opts: StartMembersOptions = {}): Promise<Memb
     await group.stopAll(3_000);
     throw err;
   }
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
 
   const signal = (name: string, sig: NodeJS.Signals): void => {
     const m = procs.get(name);
@@ -93,11 +90,7 @@ export async function startMembers(opts: StartMembersOptions = {}): Promise<Memb
     members: [...procs.values()].map((m) => m.info),
     pause: (name) => signal(name, 'SIGSTOP'),
     resume: (name) => signal(name, 'SIGCONT'),
-    stop: async () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      await group.stopAll();
-    },
+    stop: () => group.stopAll(),
   };
 }
 
