@@ -1,5 +1,5 @@
 /** The AgentService messages as @grpc/proto-loader hands them over (camelCase, longs as numbers). */
-import type { Condition } from '../store/records.ts';
+import type { ObjectStatusInput } from '../engine/status-writes.ts';
 
 export interface ClusterFactsMsg {
   kubernetesVersion: string;
@@ -39,23 +39,8 @@ export interface SyncMessageMsg {
   complete: boolean;
 }
 
-export interface ObjectStatusMsg {
-  key: string;
-  status: string;
-  message: string;
-  revision: number;
-  generation: number;
-  observedGeneration: number;
-  replicas?: number | null;
-  readyReplicas?: number | null;
-  availableReplicas?: number | null;
-  updatedReplicas?: number | null;
-  health: string;
-  conditions: Condition[];
-  driftCorrections: number;
-  unschedulableReplicas: number;
-  unschedulableSinceMs: number;
-}
+/** The wire shape of one object's status is the engine's input shape (camelCased by proto-loader). */
+export type ObjectStatusMsg = ObjectStatusInput;
 
 export interface StatusReportMsg {
   clusterName: string;
