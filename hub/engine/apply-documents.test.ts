@@ -1,12 +1,9 @@
 // Pins what one submission recomputes: type configs re-drive their kind, RSPs re-plan their target, batches are all-or-nothing.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/errors.ts';
-import { createLogger } from '../../shared/logger.ts';
-import { openStore, type Store } from '../store/store.ts';
-import { createEngine, type Engine } from './engine.ts';
+import type { Store } from '../store/store.ts';
+import type { Engine } from './engine.ts';
+import { openTestEngine, type TestEngine } from './test-engine.ts';
 
 const typeConfig = `
 apiVersion: core.kubefed.io/v1beta1
@@ -42,7 +39,6 @@ spec:
   clusters: {a: {weight: 3}, b: {weight: 1}}
 `;
 
-let dir: string;
 let store: Store;
 let engine: Engine;
 
@@ -51,34 +47,12 @@ const replicasIn = (cluster: string) => {
   return (JSON.parse(row.manifest!) as { spec: { replicas: number } }).spec.replicas;
 };
 
+let t: TestEngine;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'fedhub-apply-'));
-  store = openStore(path.join(dir, 'fedhub.db'));
-  engine = createEngine(
-    { store, clock: { now: () => 1_000_000 }, log: createLogger({ level: 'silent' }) },
-    {
-      limits: { maxDocumentBytes: 1 << 20, maxDocuments: 100 },
-      heartbeatIntervalMs: 5000,
-      bootstrapTokenTtlMs: 60_000,
-      bootstrapTokenMaxUses: 2,
-      tombstoneRetentionMs: 60_000,
-    },
-  );
-  const { token } = engine.createBootstrapToken({ maxUses: 2 });
-  for (const name of ['a', 'b']) {
-    engine.register({
-      clusterName: name,
-      labels: {},
-      facts: {},
-      bootstrapToken: token,
-      credential: undefined,
-    });
-  }
+  t = openTestEngine({ prefix: 'apply', now: () => 1_000_000, clusters: ['a', 'b'] });
+  ({ store, engine } = t);
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => t.close());
 
 describe('applyDocuments', () => {
   it('accepts a federated kind registered by a type config in the same batch, and removes its objects with it', () => {

@@ -1,12 +1,9 @@
 // Pins failover and failback through the engine with an injected clock: silent clusters lose replicas after grace + delay and keep theirs, they come back make-before-break after the stabilisation window, a Manual policy waits for approval, and a hub restart fails nothing over.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../shared/logger.ts';
 import { planReplicas } from '../scheduling/planner.ts';
-import { openStore, type Store } from '../store/store.ts';
-import { createEngine, type Engine } from './engine.ts';
+import type { Store } from '../store/store.ts';
+import type { Engine } from './engine.ts';
+import { openTestEngine, type TestEngine } from './test-engine.ts';
 import type { ObjectStatusInput } from './status-writes.ts';
 
 const KEY = 'apps/Deployment/default/web';
@@ -17,7 +14,6 @@ const PREFS = {
   c3: { weight: 1 },
 };
 
-let dir: string;
 let store: Store;
 let engine: Engine;
 let now: number;
@@ -46,20 +42,6 @@ spec:
   totalReplicas: 6
   clusters: ${JSON.stringify(PREFS)}
 `;
-}
-
-function open(): Engine {
-  store = openStore(path.join(dir, 'fedhub.db'));
-  return createEngine(
-    { store, clock: { now: () => now }, log: createLogger({ level: 'silent' }) },
-    {
-      limits: { maxDocumentBytes: 1 << 20, maxDocuments: 100 },
-      heartbeatIntervalMs: 5_000,
-      bootstrapTokenTtlMs: 60_000,
-      bootstrapTokenMaxUses: 3,
-      tombstoneRetentionMs: 600_000,
-    },
-  );
 }
 
 const replicas = () =>
@@ -117,24 +99,13 @@ function reportReady(cluster: string, ready: number, over: Partial<ObjectStatusI
 
 const reasons = (object: string) => engine.events(object).map((e) => e.reason);
 
+let t: TestEngine;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'fedhub-failover-'));
   now = 1_000_000;
-  engine = open();
-  const { token } = engine.createBootstrapToken({ maxUses: 3 });
-  for (const name of CLUSTERS)
-    engine.register({
-      clusterName: name,
-      labels: {},
-      facts: {},
-      bootstrapToken: token,
-      credential: undefined,
-    });
+  t = openTestEngine({ prefix: 'failover', now: () => now, clusters: CLUSTERS });
+  ({ store, engine } = t);
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => t.close());
 
 const expectedBefore = planReplicas({
   totalReplicas: 6,
@@ -232,9 +203,9 @@ describe('failover through the engine', () => {
   it('a hub restart gives every cluster a fresh grace period instead of failing them over', () => {
     engine.apply(docs());
     advance(10_000, CLUSTERS);
-    store.close();
     now += 120_000; // the hub was down for two minutes: no heartbeats reached it
-    engine = open();
+    t.reopen();
+    ({ store, engine } = t);
     advance(15_000, CLUSTERS);
     expect(replicas()).toEqual(expectedBefore.plan);
     expect(reasons('FederatedDeployment/default/web')).not.toContain('FailedOver');

@@ -1,11 +1,8 @@
 // Pins how per-cluster status and the aggregate are derived from slices, agent reports and compute errors.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../shared/logger.ts';
-import { openStore, type Store } from '../store/store.ts';
-import { createEngine, type Engine } from './engine.ts';
+import type { Store } from '../store/store.ts';
+import type { Engine } from './engine.ts';
+import { openTestEngine, type TestEngine } from './test-engine.ts';
 import type { ObjectStatusInput } from './status-writes.ts';
 
 const deployment = (overrides = '[]') => `
@@ -26,7 +23,6 @@ spec:
 const KEY = 'apps/Deployment/shop/web';
 const REF = { kind: 'FederatedDeployment', namespace: 'shop', name: 'web' };
 
-let dir: string;
 let store: Store;
 let engine: Engine;
 const now = 1_000_000;
@@ -57,34 +53,12 @@ function report(cluster: string, over: Partial<ObjectStatusInput>): void {
 
 const status = () => engine.get(REF)['status'] as Record<string, unknown>;
 
+let t: TestEngine;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'fedhub-status-'));
-  store = openStore(path.join(dir, 'fedhub.db'));
-  engine = createEngine(
-    { store, clock: { now: () => now }, log: createLogger({ level: 'silent' }) },
-    {
-      limits: { maxDocumentBytes: 1 << 20, maxDocuments: 100 },
-      heartbeatIntervalMs: 5000,
-      bootstrapTokenTtlMs: 60_000,
-      bootstrapTokenMaxUses: 2,
-      tombstoneRetentionMs: 60_000,
-    },
-  );
-  const { token } = engine.createBootstrapToken({ maxUses: 2 });
-  for (const name of ['a', 'b']) {
-    engine.register({
-      clusterName: name,
-      labels: {},
-      facts: {},
-      bootstrapToken: token,
-      credential: undefined,
-    });
-  }
+  t = openTestEngine({ prefix: 'status', now: () => now, clusters: ['a', 'b'] });
+  ({ store, engine } = t);
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => t.close());
 
 describe('resource status', () => {
   it('sums ready and available replicas over the clusters once both report', () => {
