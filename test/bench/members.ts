@@ -1,0 +1,264 @@
+/**
+ * Sections 1 and 5 on three real members (the harness's kube-apiservers), a hub process and three
+ * agent processes:
+ *  - propagation: submit -> ConfigMap seen by a watch on each member, per change; baseline: the
+ *    same ConfigMaps server-side applied straight to the three API servers from one client,
+ *    measured by the same watches, alternating with the hub's changes;
+ *  - footprint: one agent's RSS and CPU idle, while applying N objects, and idle holding them;
+ *    baseline: the same N ConfigMaps applied directly from one client.
+ */
+import { startMembers, type Members } from '../harness/control-plane.ts';
+import { startAgentProcess, type AgentProcess } from '../support/fleet.ts';
+import { fmt, nowMs, percentiles, pollUntil, sleep, watchProcess, type Percentiles } from './measure.ts';
+import { MemberClient } from './member-client.ts';
+import { startSimHub, type SimHub } from './sim-hub.ts';
+
+type Table = [string[], Array<Array<string | number>>];
+type Print = (title: string, table: Table, notes?: string[]) => void;
+
+const PROP_NS = 'bench-prop';
+const FP_NS = 'bench-fp';
+
+function placedOn(ns: string, name: string, clusters: string[], value: string): string {
+  return `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  template: {data: {value: "${value}"}}
+  placement: {clusters: [${clusters.map((c) => `{name: ${c}}`).join(', ')}]}
+`;
+}
+
+export interface PropagationResult {
+  changes: number;
+  hub: { perMember: Percentiles; allMembers: Percentiles };
+  direct: { perMember: Percentiles; allMembers: Percentiles };
+  ratioP50: number;
+  ratioP99: number;
+}
+
+export interface FootprintResult {
+  objects: number;
+  idle: { windowMs: number; cpuPct: number; rssMiB: number };
+  applying: { wallMs: number; cpuMs: number; cpuPct: number; peakRssMiB: number };
+  idleHolding: { windowMs: number; cpuPct: number; rssMiB: number };
+  direct: { wallMs: number };
+}
+
+async function seenByAll(clients: MemberClient[], name: string): Promise<number[]> {
+  return pollUntil(
+    `${name} in every member`,
+    () => {
+      const at = clients.map((c) => c.seen.get(name));
+      return at.every((t) => t !== undefined) ? (at as number[]) : undefined;
+    },
+    60_000,
+    2,
+  );
+}
+
+async function propagation(
+  sim: SimHub,
+  clients: MemberClient[],
+  changes: number,
+): Promise<PropagationResult> {
+  const names = clients.map((c) => c.member.name);
+  const hubPer: number[] = [];
+  const hubAll: number[] = [];
+  const directPer: number[] = [];
+  const directAll: number[] = [];
+  const warmup = 3;
+  for (let i = -warmup; i < changes; i++) {
+    const hubName = `hub-${i + warmup}`;
+    let t = nowMs();
+    await sim.rest.apply(placedOn(PROP_NS, hubName, names, `v${i}`));
+    const hubSeen = await seenByAll(clients, hubName);
+    const directName = `direct-${i + warmup}`;
+    const t2 = nowMs();
+    await Promise.all(clients.map((c) => c.applyConfigMap(PROP_NS, directName, { value: `v${i}` })));
+    const directSeen = await seenByAll(clients, directName);
+    if (i < 0) continue;
+    hubPer.push(...hubSeen.map((s) => s - t));
+    hubAll.push(Math.max(...hubSeen) - t);
+    directPer.push(...directSeen.map((s) => s - t2));
+    directAll.push(Math.max(...directSeen) - t2);
+    t = 0;
+  }
+  const hub = { perMember: percentiles(hubPer), allMembers: percentiles(hubAll) };
+  const direct = { perMember: percentiles(directPer), allMembers: percentiles(directAll) };
+  return {
+    changes,
+    hub,
+    direct,
+    ratioP50: hub.allMembers.p50 / direct.allMembers.p50,
+    ratioP99: hub.allMembers.p99 / direct.allMembers.p99,
+  };
+}
+
+async function footprint(
+  sim: SimHub,
+  agent: AgentProcess,
+  client: MemberClient,
+  objects: number,
+  idleMs: number,
+) {
+  const pid = agent.proc.child.pid!;
+  const idle = watchProcess(pid, 500);
+  await sleep(idleMs);
+  const idleOut = idle.stop();
+  await client.watchConfigMaps(FP_NS);
+  const w = watchProcess(pid, 100);
+  const t0 = nowMs();
+  for (let i = 0; i < objects; i += 500) {
+    const docs = Array.from({ length: Math.min(500, objects - i) }, (_, j) =>
+      placedOn(FP_NS, `fp-${i + j}`, [client.member.name], `v${i + j}`),
+    );
+    await sim.rest.apply(docs.join('---\n'));
+  }
+  const count = () => [...client.seen.keys()].filter((k) => k.startsWith('fp-')).length;
+  await pollUntil(
+    `${objects} objects applied by the agent`,
+    () => (count() >= objects ? true : undefined),
+    600_000,
+    50,
+  );
+  const wallMs = nowMs() - t0;
+  const applying = w.stop();
+  const holding = watchProcess(pid, 500);
+  await sleep(idleMs);
+  const holdingOut = holding.stop();
+  // Baseline: the same objects applied directly, 16 at a time, into another namespace.
+  await client.ensureNamespace(`${FP_NS}-direct`);
+  const t1 = nowMs();
+  for (let i = 0; i < objects; i += 16) {
+    await Promise.all(
+      Array.from({ length: Math.min(16, objects - i) }, (_, j) =>
+        client.applyConfigMap(`${FP_NS}-direct`, `fp-${i + j}`, { value: `v${i + j}` }),
+      ),
+    );
+  }
+  const directMs = nowMs() - t1;
+  const mib = (k: number) => k / 1024;
+  return {
+    objects,
+    idle: {
+      windowMs: idleOut.wallMs,
+      cpuPct: (100 * idleOut.cpuMs) / idleOut.wallMs,
+      rssMiB: mib(idleOut.endRssKiB),
+    },
+    applying: {
+      wallMs,
+      cpuMs: applying.cpuMs,
+      cpuPct: (100 * applying.cpuMs) / applying.wallMs,
+      peakRssMiB: mib(applying.peakRssKiB),
+    },
+    idleHolding: {
+      windowMs: holdingOut.wallMs,
+      cpuPct: (100 * holdingOut.cpuMs) / holdingOut.wallMs,
+      rssMiB: mib(holdingOut.endRssKiB),
+    },
+    direct: { wallMs: directMs },
+  } satisfies FootprintResult;
+}
+
+export async function runMemberSections(opts: {
+  changes: number;
+  footprint: boolean;
+  footprintObjects: number;
+  idleMs: number;
+  logDir: string;
+  print: Print;
+}): Promise<{ propagation?: PropagationResult; footprint?: FootprintResult }> {
+  const out: { propagation?: PropagationResult; footprint?: FootprintResult } = {};
+  console.error('[bench] starting three members');
+  let members: Members | undefined;
+  let sim: SimHub | undefined;
+  const agents: AgentProcess[] = [];
+  const clients: MemberClient[] = [];
+  try {
+    members = await startMembers({ count: 3 });
+    sim = await startSimHub(opts.logDir);
+    const token = await sim.rest.bootstrapToken(3);
+    for (const m of members.members) {
+      agents.push(
+        await startAgentProcess(m, sim.hub, {
+          logDir: opts.logDir,
+          bootstrapToken: token,
+          // The agents' production defaults, not the fast test settings.
+          heartbeatInterval: '',
+          extraArgs: ['--status-batch', '500ms', '--resync-period', '5m'],
+        }),
+      );
+      clients.push(new MemberClient(m));
+    }
+    const s = sim;
+    await pollUntil(
+      'three clusters ready',
+      async () => {
+        const items = ((await s.rest.call('GET', '/apis/v1/clusters'))['items'] ?? []) as Array<
+          Record<string, unknown>
+        >;
+        return items.filter((c) => c['ready'] === true).length === 3 ? true : undefined;
+      },
+      120_000,
+      200,
+    );
+    for (const c of clients) {
+      await c.ensureNamespace(PROP_NS);
+      await c.ensureNamespace(FP_NS);
+      await c.watchConfigMaps(PROP_NS);
+    }
+    if (opts.changes > 0) {
+      console.error(`[bench] propagation: ${opts.changes} changes`);
+      const r = await propagation(s, clients, opts.changes);
+      out.propagation = r;
+      const row = (what: string, p: Percentiles) => [what, p.n, p.p50, p.p95, p.p99, p.max];
+      opts.print(
+        `propagation: submit -> ConfigMap in the member (ms), ${r.changes} changes, 3 members`,
+        [
+          ['path', 'samples', 'p50', 'p95', 'p99', 'max'],
+          [
+            row('hub, each member', r.hub.perMember),
+            row('hub, all three', r.hub.allMembers),
+            row('direct SSA, each member', r.direct.perMember),
+            row('direct SSA, all three', r.direct.allMembers),
+          ],
+        ],
+        [
+          `ratio hub/direct (all three): p50 ${fmt(r.ratioP50)}, p99 ${fmt(r.ratioP99)}; target: hub p99 < 100 ms`,
+        ],
+      );
+    }
+    if (opts.footprint) {
+      console.error(`[bench] agent footprint: ${opts.footprintObjects} objects`);
+      const fpClient = new MemberClient(members.members[0]!);
+      clients.push(fpClient);
+      const f = await footprint(s, agents[0]!, fpClient, opts.footprintObjects, opts.idleMs);
+      out.footprint = f;
+      opts.print(
+        `agent footprint on a real member (${f.objects} objects)`,
+        [
+          ['phase', 'wall ms', 'cpu %', 'rss MiB'],
+          [
+            ['idle, empty', f.idle.windowMs, f.idle.cpuPct, f.idle.rssMiB],
+            ['applying', f.applying.wallMs, f.applying.cpuPct, f.applying.peakRssMiB],
+            [
+              `idle, holding ${f.objects}`,
+              f.idleHolding.windowMs,
+              f.idleHolding.cpuPct,
+              f.idleHolding.rssMiB,
+            ],
+            ['direct SSA baseline (16 in flight)', f.direct.wallMs, '-', '-'],
+          ],
+        ],
+        ['target: idle agent < 80 MiB RSS; applying rss is the peak'],
+      );
+    }
+  } finally {
+    for (const c of clients) c.close();
+    await Promise.all(agents.map((a) => a.proc.stop()));
+    await sim?.close();
+    await members?.stop();
+  }
+  return out;
+}
