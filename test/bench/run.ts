@@ -62,6 +62,7 @@ const settings = {
 };
 
 const results: Record<string, unknown> = {};
+const loadAverages: Record<string, number[]> = {};
 const report = {
   startedAt: new Date().toISOString(),
   command: `node --import tsx test/bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
@@ -73,6 +74,8 @@ const report = {
     platform: `${os.type()} ${os.release()}`,
   },
   settings,
+  /** 1, 5 and 15 minute load averages when each section started. */
+  loadAverages,
   sections: results,
 };
 
@@ -84,6 +87,8 @@ function print(title: string, table: [string[], Array<Array<string | number>>], 
 async function section(name: Section, fn: () => Promise<void>): Promise<void> {
   if (!only.has(name)) return;
   const t0 = Date.now();
+  // Other work on the machine skews every figure: the load when the section started goes with it.
+  loadAverages[name] = os.loadavg().map((l) => Math.round(l * 100) / 100);
   try {
     await fn();
   } catch (err) {
@@ -120,6 +125,7 @@ async function main() {
   });
   if (only.has('propagation') || only.has('footprint')) {
     const t0 = Date.now();
+    loadAverages['members'] = os.loadavg().map((l) => Math.round(l * 100) / 100);
     try {
       const r = await runMemberSections({
         changes: only.has('propagation') ? settings.propagationChanges : 0,
