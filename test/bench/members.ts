@@ -41,6 +41,8 @@ export interface PropagationResult {
   direct: { perMember: Percentiles; allMembers: Percentiles };
   ratioP50: number;
   ratioP99: number;
+  /** Where the hub's time goes: REST answer, delta logged by the agent, object seen in the member. */
+  breakdown: { restAnswered: Percentiles; agentReceived: Percentiles; receivedToSeen: Percentiles };
 }
 
 export interface FootprintResult {
@@ -66,11 +68,25 @@ async function seenByAll(clients: MemberClient[], name: string): Promise<number[
   );
 }
 
+/** When each agent logged 'slice update received' for a delta (epoch ms), in log order. */
+function deltaReceipts(agent: AgentProcess): number[] {
+  return agent.proc
+    .log()
+    .split('\n')
+    .filter((l) => l.includes('"msg":"slice update received"') && l.includes('"kind":"DELTA"'))
+    .map((l) => Number((JSON.parse(l) as { time: number }).time));
+}
+
 async function propagation(
   sim: SimHub,
   clients: MemberClient[],
+  agents: AgentProcess[],
   changes: number,
 ): Promise<PropagationResult> {
+  const before = agents.map((a) => deltaReceipts(a).length);
+  const starts: number[] = [];
+  const answered: number[] = [];
+  const seenAt: number[][] = [];
   const names = clients.map((c) => c.member.name);
   const hubPer: number[] = [];
   const hubAll: number[] = [];
@@ -79,8 +95,9 @@ async function propagation(
   const warmup = 3;
   for (let i = -warmup; i < changes; i++) {
     const hubName = `hub-${i + warmup}`;
-    let t = nowMs();
+    const t = nowMs();
     await sim.rest.apply(placedOn(PROP_NS, hubName, names, `v${i}`));
+    const answeredAt = nowMs();
     const hubSeen = await seenByAll(clients, hubName);
     const directName = `direct-${i + warmup}`;
     const t2 = nowMs();
@@ -91,8 +108,22 @@ async function propagation(
     hubAll.push(Math.max(...hubSeen) - t);
     directPer.push(...directSeen.map((s) => s - t2));
     directAll.push(Math.max(...directSeen) - t2);
-    t = 0;
+    starts.push(t);
+    answered.push(answeredAt - t);
+    seenAt.push(hubSeen);
   }
+  // Breakdown from the agents' logs (millisecond times): the hub's changes are the only deltas
+  // they receive here, one each, in order, warm-up first.
+  const received: number[] = [];
+  const applied: number[] = [];
+  agents.forEach((a, m) => {
+    const got = deltaReceipts(a).slice(before[m]! + warmup);
+    if (got.length !== starts.length) return;
+    got.forEach((at, k) => {
+      received.push(at - starts[k]!);
+      applied.push(seenAt[k]![m]! - at);
+    });
+  });
   const hub = { perMember: percentiles(hubPer), allMembers: percentiles(hubAll) };
   const direct = { perMember: percentiles(directPer), allMembers: percentiles(directAll) };
   return {
@@ -101,6 +132,11 @@ async function propagation(
     direct,
     ratioP50: hub.allMembers.p50 / direct.allMembers.p50,
     ratioP99: hub.allMembers.p99 / direct.allMembers.p99,
+    breakdown: {
+      restAnswered: percentiles(answered),
+      agentReceived: percentiles(received),
+      receivedToSeen: percentiles(applied),
+    },
   };
 }
 
@@ -241,7 +277,7 @@ export async function runMemberSections(opts: {
     }
     if (opts.changes > 0) {
       console.error(`[bench] propagation: ${opts.changes} changes`);
-      const r = await propagation(s, clients, opts.changes);
+      const r = await propagation(s, clients, agents, opts.changes);
       out.propagation = r;
       const row = (what: string, p: Percentiles) => [what, p.n, p.p50, p.p95, p.p99, p.max];
       opts.print(
@@ -253,6 +289,9 @@ export async function runMemberSections(opts: {
             row('hub, all three', r.hub.allMembers),
             row('direct SSA, each member', r.direct.perMember),
             row('direct SSA, all three', r.direct.allMembers),
+            row('hub: submit -> REST answer', r.breakdown.restAnswered),
+            row('hub: submit -> agent got delta', r.breakdown.agentReceived),
+            row('hub: agent got delta -> seen', r.breakdown.receivedToSeen),
           ],
         ],
         [
