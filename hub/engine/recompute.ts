@@ -54,7 +54,6 @@ export function recomputeForCluster(
   cluster: string,
   change: 'labels' | 'readiness',
 ): number {
-  const ctx = context(deps, txn);
   const planned = new Set(
     txn.store.resources
       .list({ kind: RSP_KIND })
@@ -63,12 +62,17 @@ export function recomputeForCluster(
           `${String((r.body['spec'] as { targetKind?: unknown } | undefined)?.targetKind)}/${r.namespace}/${r.name}`,
       ),
   );
+  // Without an RSP, readiness moves nothing: skip reading every resource and cluster.
+  if (change === 'readiness' && planned.size === 0) return 0;
+  // The context reads every cluster: built only once a resource needs it (not for an empty hub).
+  let ctx: ReconcileContext | undefined;
+  const ctxNow = () => (ctx ??= context(deps, txn));
   let writes = 0;
   for (const r of txn.store.resources.list()) {
     if (isConfigKind(r.kind)) continue;
     const source = sourceOf(r);
-    if (planned.has(source)) writes += reconcileSource(ctx, source, r);
-    else if (change === 'labels') writes += reconcileSource(ctx, source, r, cluster);
+    if (planned.has(source)) writes += reconcileSource(ctxNow(), source, r);
+    else if (change === 'labels') writes += reconcileSource(ctxNow(), source, r, cluster);
   }
   return writes;
 }
