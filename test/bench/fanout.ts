@@ -12,6 +12,8 @@ export interface FanoutRow {
   agents: number;
   connectMs: number;
   hubMs: { p50: number; max: number; samples: number[] };
+  /** Submit -> the last agent has the change (before its ack): delivery alone. */
+  hubDeliveredMs: { p50: number; max: number; samples: number[] };
   rawMs: { p50: number; max: number; samples: number[] };
   ratio: number;
   hubCpuMsPerChange: number;
@@ -48,14 +50,19 @@ async function measureHub(n: number, repeats: number, logDir: string) {
     const idleOut = idle.stop();
     const connected = sampleProcess(sim.pid());
     const samples: number[] = [];
+    const delivered: number[] = [];
     let cpu = 0;
     for (let r = 0; r < repeats; r++) {
       await pool.all({ op: 'mark' });
       const w = watchProcess(sim.pid(), 50);
       const t = nowMs();
       await sim.rest.apply(federatedConfigMap('bench', `fan-${r}`, { bench: 'fanout' }, 'x'.repeat(256)));
-      const acks = await pool.all<{ lastAckAt: number }>({ op: 'waitAdvance', timeoutMs: 120_000 });
+      const acks = await pool.all<{ lastAckAt: number; lastRecvAt: number }>({
+        op: 'waitAdvance',
+        timeoutMs: 120_000,
+      });
       samples.push(Math.max(...acks.map((a) => a.lastAckAt)) - t);
+      delivered.push(Math.max(...acks.map((a) => a.lastRecvAt)) - t);
       cpu += w.stop().cpuMs;
       console.error(`[bench]   change ${r + 1}/${repeats}: ${samples.at(-1)!.toFixed(0)} ms to the last ack`);
       await sleep(500);
@@ -64,6 +71,7 @@ async function measureHub(n: number, repeats: number, logDir: string) {
     return {
       connectMs,
       samples,
+      delivered,
       cpuPerChange: cpu / repeats,
       bareRss: bare.rssKiB,
       rss: connected.rssKiB,
@@ -123,10 +131,12 @@ export async function runFanout(opts: { sizes: number[]; repeats: number; logDir
       const raw = await measureRaw(n, opts.repeats, bytes, hub);
       const h = percentiles(hub.samples);
       const r = percentiles(raw.samples);
+      const d = percentiles(hub.delivered);
       rows.push({
         agents: n,
         connectMs: hub.connectMs,
         hubMs: { p50: h.p50, max: h.max, samples: hub.samples },
+        hubDeliveredMs: { p50: d.p50, max: d.max, samples: hub.delivered },
         rawMs: { p50: r.p50, max: r.max, samples: raw.samples },
         ratio: h.p50 / r.p50,
         hubCpuMsPerChange: hub.cpuPerChange,
@@ -151,6 +161,7 @@ export function fanoutTable(rows: FanoutRow[]): [string[], Array<Array<string | 
       'agents',
       'hub p50 ms',
       'hub max ms',
+      'delivered p50 ms',
       'raw p50 ms',
       'raw max ms',
       'ratio',
@@ -165,6 +176,7 @@ export function fanoutTable(rows: FanoutRow[]): [string[], Array<Array<string | 
       r.agents,
       r.hubMs.p50,
       r.hubMs.max,
+      r.hubDeliveredMs.p50,
       r.rawMs.p50,
       r.rawMs.max,
       fmt(r.ratio),

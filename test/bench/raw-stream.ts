@@ -31,6 +31,7 @@ export class RawClient {
   private failures = 0;
   received = 0;
   ackAt = 0;
+  recvAt = 0;
   acks = 0;
   streamsOpened = 0;
   hellosOnStream = 0;
@@ -59,6 +60,7 @@ export class RawClient {
         return;
       }
       this.received++;
+      this.recvAt = nowMs();
       (this.client['Ack'] as (r: Buffer, cb: (e: unknown) => void) => void).call(
         this.client,
         Buffer.alloc(8),

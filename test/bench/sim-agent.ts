@@ -49,6 +49,8 @@ export class SimAgent {
   readonly keys = new Set<string>();
   acked = 0;
   ackAt = 0;
+  /** When the last complete message arrived (before its ack is sent). */
+  recvAt = 0;
   snapshots = 0;
   deltas = 0;
   streamsOpened = 0;
@@ -147,6 +149,7 @@ export class SimAgent {
     if (!m['complete']) return;
     const chunks = this.pending;
     this.pending = [];
+    this.recvAt = nowMs();
     if (kind === 'SNAPSHOT') this.keys.clear();
     const statuses: Obj[] = [];
     const removed: string[] = [];

@@ -122,7 +122,10 @@ async function handle(req: WorkerRequest): Promise<unknown> {
           )}`,
         req.timeoutMs,
       );
-      return { lastAckAt: maxOf([...agents.map((a) => a.ackAt), ...raws.map((c) => c.ackAt)]) };
+      return {
+        lastAckAt: maxOf([...agents.map((a) => a.ackAt), ...raws.map((c) => c.ackAt)]),
+        lastRecvAt: maxOf([...agents.map((a) => a.recvAt), ...raws.map((c) => c.recvAt)]),
+      };
     }
     case 'waitResumed': {
       const agentDone = (a: SimAgent) => a.streamsOpened > 1 && a.acksOnStream > 0 && a.ackAt > mark.at;
