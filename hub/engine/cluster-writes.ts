@@ -131,6 +131,17 @@ export interface HeartbeatInput {
  */
 export function recordHeartbeat(deps: WriteDeps, cluster: ClusterRecord, hb: HeartbeatInput): number {
   const health = toClusterHealth(hb.health);
+  // Steady state makes no writes: a heartbeat that says nothing new is kept in memory only (the
+  // health monitor holds the time); the row changes with health, message, facts or revision.
+  if (
+    cluster.lastHeartbeatAt !== null &&
+    cluster.health === health &&
+    cluster.healthMessage === hb.message &&
+    cluster.appliedRevision === hb.appliedRevision &&
+    sameJson(cluster.facts, hb.facts)
+  ) {
+    return deps.clock.now();
+  }
   return runWrite(deps, (txn) => {
     txn.store.clusters.recordHeartbeat(cluster.name, { ...hb, health, ready: cluster.ready, at: txn.now });
     return txn.now;

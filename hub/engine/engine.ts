@@ -137,11 +137,13 @@ export interface Engine {
   identify(token: string | undefined): string | undefined;
 }
 
-export function toClusterView(c: ClusterRecord): ClusterView {
+/** `lastHeartbeatMs`: the health monitor's in-memory time, newer than the row's (heartbeats that change nothing are not written). */
+export function toClusterView(c: ClusterRecord, lastHeartbeatMs?: number | null): ClusterView {
+  const last = Math.max(c.lastHeartbeatAt ?? -Infinity, lastHeartbeatMs ?? -Infinity);
   return {
     ...c,
     registeredAt: new Date(c.registeredAt).toISOString(),
-    lastHeartbeatAt: c.lastHeartbeatAt === null ? null : new Date(c.lastHeartbeatAt).toISOString(),
+    lastHeartbeatAt: Number.isFinite(last) ? new Date(last).toISOString() : null,
     revokedAt: c.revokedAt === null ? null : new Date(c.revokedAt).toISOString(),
   };
 }
@@ -183,12 +185,12 @@ export function createEngine(
       return store.clusters
         .list()
         .filter((c) => !selector || matchesLabelSelector(c.labels, selector))
-        .map(toClusterView);
+        .map((c) => toClusterView(c, health.health(c.name)?.lastHeartbeatMs));
     },
     getCluster: (name) => {
       const c = store.clusters.get(name);
       if (!c) throw new NotFoundError(`cluster ${name}`);
-      return toClusterView(c);
+      return toClusterView(c, health.health(c.name)?.lastHeartbeatMs);
     },
     labelCluster: (name, patch, overwrite) => toClusterView(labelCluster(deps, name, patch, overwrite)),
     setClusterReady: (name, ready) => setClusterReady(deps, name, ready),

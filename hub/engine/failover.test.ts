@@ -172,6 +172,16 @@ describe('failover through the engine', () => {
     expect(reasons('FederatedDeployment/default/web')).toContain('ReplicasMoved');
   });
 
+  it('steady state writes nothing: heartbeats that say nothing new and health ticks leave the database alone', () => {
+    engine.apply(docs());
+    advance(10_000, CLUSTERS); // the first heartbeat of each cluster records its health
+    const before = store.totalChanges();
+    advance(120_000, CLUSTERS);
+    expect(store.totalChanges()).toBe(before);
+    // The cluster view still shows the latest heartbeat (kept in memory).
+    expect(engine.getCluster('c1').lastHeartbeatAt).toBe(new Date(now).toISOString());
+  });
+
   it('re-plans nothing to nowhere when no cluster is ready, and says so', () => {
     engine.apply(docs());
     const before = replicas();
