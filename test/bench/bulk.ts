@@ -82,8 +82,9 @@ export async function runBulk(opts: {
     });
     const allSyncedMs = Math.max(...synced.map((s) => s.lastAckAt)) - t0;
     const sync = w2.stop();
-    // Acks and statuses still in flight settle; then nothing changes.
-    await sleep(3_000);
+    // Acks and statuses still in flight settle, and every agent's first heartbeat (which records
+    // its health once) has arrived: one heartbeat interval plus a margin. Then nothing changes.
+    await sleep(6_000);
     const wal = `${sim.dbFile}-wal`;
     const [db0, wal0] = [fileState(sim.dbFile), fileState(wal)];
     const idle = watchProcess(sim.pid(), 500);

@@ -9,6 +9,8 @@ import { computeBackoffMs, DEFAULT_BACKOFF } from '../../agent/core/backoff.ts';
 import { fedhubV1 } from '../../shared/proto.ts';
 import { nowMs } from './measure.ts';
 
+const FACTS = { agentVersion: 'bench', kubernetesVersion: 'v0', nodeCount: 1 };
+
 type Obj = Record<string, unknown>;
 type Unary = (req: unknown, md: grpc.Metadata, cb: (err: grpc.ServiceError | null, res: Obj) => void) => void;
 
@@ -86,7 +88,7 @@ export class SimAgent {
       {
         clusterName: this.name,
         labels: this.opts.labels,
-        facts: { agentVersion: 'bench', kubernetesVersion: 'v0', nodeCount: 1 },
+        facts: FACTS,
         bootstrapToken: this.opts.bootstrapToken,
       },
       '',
@@ -104,6 +106,8 @@ export class SimAgent {
       this.call('Heartbeat', {
         clusterName: this.name,
         health: 'Healthy',
+        // Like the real agent: the same facts as at registration, so an unchanged heartbeat writes nothing.
+        facts: FACTS,
         appliedRevision: this.acked,
         sentAtMs: Date.now(),
       }).catch(() => {});
