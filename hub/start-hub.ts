@@ -56,9 +56,15 @@ function writeAdminTokenFile(file: string, token: string): void {
   chmodSync(file, 0o600);
 }
 
+/**
+ * Shows the first admin token once, to a person at a terminal. When stderr is not a terminal it
+ * is a log (a container's, a service manager's), and tokens never go to logs: only the file is named.
+ */
 const announceOnStderr = (token: string, file: string) => {
   process.stderr.write(
-    `fedhub hub: initial admin token (save this; it is shown only once, and written to ${file}):\n${token}\n`,
+    process.stderr.isTTY
+      ? `fedhub hub: initial admin token (save this; it is shown only once, and written to ${file}):\n${token}\n`
+      : `fedhub hub: initial admin token created and written to ${file} (save this file; it is not shown in logs)\n`,
   );
 };
 

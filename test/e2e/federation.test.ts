@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, kubeRequest } from '../harness/kube-http.ts';
 import { parsePrometheusText, sampleValue, type Sample } from '../support/prom-text.ts';
+import { assertNoSecretsInLogs } from '../support/log-scan.ts';
 import { testMembers, testRunDir, type MemberInfo } from '../harness/members.ts';
 import { kubeGet, kubeSend, meta, until } from '../agent/support.ts';
 import {
@@ -28,6 +29,7 @@ const agents = new Map<string, AgentProcess>();
 let logDir: string;
 let agentHealthPort: number;
 let metricsBefore: Sample[];
+let bootstrapToken: string;
 
 function sample(): string {
   return readdirSync(FIXTURES)
@@ -53,6 +55,7 @@ beforeAll(async () => {
   hub = await startHubProcess({ logDir });
   rest = HubRest.of(hub);
   const token = await rest.bootstrapToken(3);
+  bootstrapToken = token;
   agentHealthPort = await freePort();
   for (const m of [c1, c2, c3]) {
     const extraArgs = m === c1 ? ['--health-addr', `127.0.0.1:${agentHealthPort}`] : [];
@@ -304,6 +307,22 @@ spec:
       expect(await kubeGet(m, `/api/v1/namespaces/${NS}/services/test-service`)).toBeDefined();
     }
     await expect(rest.get('FederatedDeployment', NS, 'test-deployment')).rejects.toBeInstanceOf(HubRestError);
+  });
+});
+
+describe('logs of the whole run', () => {
+  it('hold no token, credential or Secret value', () => {
+    // Every process of the run, restarted ones included: each start logs to its own file.
+    const logs = readdirSync(logDir)
+      .map((f) => readFileSync(path.join(logDir, f), 'utf8'))
+      .join('\n');
+    expect(logs.length).toBeGreaterThan(1000);
+    const credentials = [...agents.values()].map((a) =>
+      readFileSync(path.join(a.stateDir, 'credential'), 'utf8').trim(),
+    );
+    // The sample Secret's value (base64 and decoded) and the one applied after the agent restart.
+    const secretValues = ['YWxhIG1hIGtvdGE=', 'ala ma kota', 'cmVzdGFydGVk', 'restarted'];
+    assertNoSecretsInLogs(logs, [hub.adminToken, bootstrapToken, ...credentials, ...secretValues]);
   });
 });
 
