@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { httpRequest } from './support/http-client.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(path.join(tmpdir(), 'fedhub-proc-'));
 const children = new Set<ChildProcess>();
 
@@ -21,7 +20,9 @@ interface Started {
 }
 
 function run(args: string[]): ChildProcess {
-  const child = spawn(TSX, [path.join(ROOT, 'hub', 'main.ts'), ...args], {
+  // node --import tsx, not the tsx wrapper: a signal (SIGKILL above all) must reach the hub itself,
+  // not a wrapper that would leave the hub running.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'hub', 'main.ts'), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
