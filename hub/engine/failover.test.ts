@@ -71,35 +71,11 @@ function hb() {
   return { health: 'Healthy', message: '', facts: {}, appliedRevision: 0 };
 }
 
-function reportReady(cluster: string, ready: number, over: Partial<ObjectStatusInput> = {}): void {
-  const revision = store.slices.get(cluster, KEY)!.revision;
-  engine.reportStatus(store.clusters.get(cluster)!, {
-    appliedRevision: revision,
-    removed: [],
-    objects: [
-      {
-        key: KEY,
-        status: 'Ok',
-        message: '',
-        revision,
-        generation: 1,
-        observedGeneration: 1,
-        replicas: ready,
-        readyReplicas: ready,
-        health: 'Healthy',
-        conditions: [],
-        driftCorrections: 0,
-        unschedulableReplicas: 0,
-        unschedulableSinceMs: 0,
-        ...over,
-      },
-    ],
-  });
-}
-
 const reasons = (object: string) => engine.events(object).map((e) => e.reason);
 
 let t: TestEngine;
+const reportReady = (cluster: string, ready: number, over: Partial<ObjectStatusInput> = {}) =>
+  t.report(cluster, KEY, { replicas: ready, readyReplicas: ready, ...over });
 beforeEach(() => {
   now = 1_000_000;
   t = openTestEngine({ prefix: 'failover', now: () => now, clusters: CLUSTERS });

@@ -27,33 +27,10 @@ let store: Store;
 let engine: Engine;
 const now = 1_000_000;
 
-function report(cluster: string, over: Partial<ObjectStatusInput>): void {
-  const revision = store.slices.get(cluster, KEY)!.revision;
-  engine.reportStatus(store.clusters.get(cluster)!, {
-    appliedRevision: revision,
-    removed: [],
-    objects: [
-      {
-        key: KEY,
-        status: 'Ok',
-        message: '',
-        revision,
-        generation: 1,
-        observedGeneration: 1,
-        health: 'Healthy',
-        conditions: [],
-        driftCorrections: 0,
-        unschedulableReplicas: 0,
-        unschedulableSinceMs: 0,
-        ...over,
-      },
-    ],
-  });
-}
-
 const status = () => engine.get(REF)['status'] as Record<string, unknown>;
 
 let t: TestEngine;
+const report = (cluster: string, over: Partial<ObjectStatusInput>) => t.report(cluster, KEY, over);
 beforeEach(() => {
   t = openTestEngine({ prefix: 'status', now: () => now, clusters: ['a', 'b'] });
   ({ store, engine } = t);

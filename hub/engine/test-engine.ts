@@ -8,11 +8,14 @@ import path from 'node:path';
 import { createLogger } from '../../shared/logger.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { createEngine, type Engine } from './engine.ts';
+import type { ObjectStatusInput } from './status-writes.ts';
 
 export interface TestEngine {
   dir: string;
   store: Store;
   engine: Engine;
+  /** Reports `key` in `cluster` as its agent would: Ok at the slice's current revision, with `over` laid on top. */
+  report(cluster: string, key: string, over?: Partial<ObjectStatusInput>): void;
   /** Closes the store and opens the same database again with a new engine (a hub restart). */
   reopen(): void;
   close(): void;
@@ -37,6 +40,29 @@ export function openTestEngine(opts: { prefix: string; now: () => number; cluste
   const t: TestEngine = {
     dir,
     ...open(),
+    report: (cluster, key, over = {}) => {
+      const revision = t.store.slices.get(cluster, key)!.revision;
+      t.engine.reportStatus(t.store.clusters.get(cluster)!, {
+        appliedRevision: revision,
+        removed: [],
+        objects: [
+          {
+            key,
+            status: 'Ok',
+            message: '',
+            revision,
+            generation: 1,
+            observedGeneration: 1,
+            health: 'Healthy',
+            conditions: [],
+            driftCorrections: 0,
+            unschedulableReplicas: 0,
+            unschedulableSinceMs: 0,
+            ...over,
+          },
+        ],
+      });
+    },
     reopen: () => {
       t.store.close();
       Object.assign(t, open());
